@@ -1,0 +1,16 @@
+from django.urls import path
+
+from .views import registry
+
+app_name = "core"
+
+urlpatterns = [
+    path("regions/", registry.region_list, name="region_list"),
+    path("regions/<str:code>/", registry.region_detail, name="region_detail"),
+    path("organisations/", registry.organisation_list, name="organisation_list"),
+    path("organisations/<int:pk>/", registry.organisation_detail, name="organisation_detail"),
+    path("people/", registry.person_list, name="person_list"),
+    path("people/<int:pk>/", registry.person_detail, name="person_detail"),
+    path("people/<int:pk>/reveal/", registry.person_reveal, name="person_reveal"),
+]
+# further pages (imports, jobs, audit) are added below by their modules
