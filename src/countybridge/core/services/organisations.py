@@ -39,7 +39,9 @@ def validate_organisation(data: dict[str, Any]) -> list[FieldProblem]:
         except IdentifierError as exc:
             bad("credit_code", exc.message_zh, exc.message_en, exc.code)
     region = data.get("region")
-    if not isinstance(region, Region) or region.level != RegionLevel.COUNTY or not region.is_current():
+    # municipal departments sit at the city level; everything else in a current county-level division
+    allowed_levels = {RegionLevel.COUNTY, RegionLevel.CITY} if kind == OrganisationKind.DEPARTMENT else {RegionLevel.COUNTY}
+    if not isinstance(region, Region) or region.level not in allowed_levels or not region.is_current():
         bad("region", "所属区(市)县无效", "Region must be a current county-level division", "region")
     township = data.get("township")
     if township is not None and (township.level != RegionLevel.TOWNSHIP or township.parent_id != getattr(region, "pk", None)):

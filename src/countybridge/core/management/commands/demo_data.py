@@ -1,0 +1,37 @@
+from django.core.management.base import BaseCommand
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from countybridge.core.demo.loader import DEMO_PASSWORD, demo_load, demo_present, demo_reset, demo_users
+from countybridge.core.services import regions_load
+
+
+class Command(BaseCommand):
+    help = "Load regions and reproducible synthetic demo data (fixed seed); --scale multiplies counts for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=20251127)
+        parser.add_argument("--scale", type=float, default=1.0)
+        parser.add_argument("--reset", action="store_true", help="remove earlier synthetic records first")
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, seed, scale, reset, quiet, **options):
+        console = Console(quiet=quiet)
+        regions_load()
+        if reset:
+            demo_reset()
+        if demo_present():
+            console.print("demo data already present (use --reset to regenerate)")
+        else:
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("demo data", total=100)
+                counts = demo_load(seed=seed, scale=scale,
+                                   progress=lambda pct, stage: bar.update(task, completed=pct, description=stage))
+            console.print(f"generated (synthetic): {counts}")
+        table = Table(title=f"Demo logins — password for all: {DEMO_PASSWORD}")
+        for column in ("username", "role", "who"):
+            table.add_column(column)
+        for row in demo_users():
+            table.add_row(*row)
+        console.print(table)
