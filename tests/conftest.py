@@ -49,12 +49,19 @@ def make_user(db):
 
     counter = {"n": 0}
 
-    def make(role: str, *, county: str | None = None, organisation=None, domain: str = "", person=None, **extra):
+    def make(
+        role: str, *, county: str | None = None, organisation=None, domain: str = "", person=None, **extra
+    ):
         counter["n"] += 1
         user = User.objects.create_user(
-            username=f"{role}{counter['n']}", password="demo-password-123", role=role,
-            region=Region.objects.get(code=county) if county else None, organisation=organisation,
-            domain=domain, person=person, **extra,
+            username=f"{role}{counter['n']}",
+            password="demo-password-123",
+            role=role,
+            region=Region.objects.get(code=county) if county else None,
+            organisation=organisation,
+            domain=domain,
+            person=person,
+            **extra,
         )
         return user
 
@@ -66,12 +73,18 @@ def make_org(db):
     from countybridge.core.models import Organisation, Region
 
     def make(county: str, kind: str = "hospital", name: str | None = None, **fields):
-        defaults = {"hospital": dict(hospital_level=2, hospital_grade="甲", beds=300),
-                    "school": dict(school_stages=["primary"], seats=900),
-                    "primary_care": dict(primary_care_type="township_hc")}.get(kind, {})
+        defaults = {
+            "hospital": dict(hospital_level=2, hospital_grade="甲", beds=300),
+            "school": dict(school_stages=["primary"], seats=900),
+            "primary_care": dict(primary_care_type="township_hc"),
+        }.get(kind, {})
         defaults.update(fields)
-        return Organisation.objects.create(kind=kind, name=name or f"{county}-{kind}-{Organisation.objects.count()}",
-                                           region=Region.objects.get(code=county), **defaults)
+        return Organisation.objects.create(
+            kind=kind,
+            name=name or f"{county}-{kind}-{Organisation.objects.count()}",
+            region=Region.objects.get(code=county),
+            **defaults,
+        )
 
     return make
 
@@ -90,11 +103,22 @@ def make_person(db):
         from countybridge.core.models import User
 
         counter["n"] += 1
-        actor = actor or User.objects.filter(role="city_admin").first() or User.objects.create_user(
-            username="admin-for-people", password="x" * 12, role="city_admin")
-        number = make_resident_id(county, dt.date(1980, 1, 1) + dt.timedelta(days=counter["n"]), 2 * counter["n"] + 1)
-        return person_register(actor=actor, data={"id_number": number, "name": name,
-                                                  "region": Region.objects.get(code=county),
-                                                  "organisation": organisation})
+        actor = (
+            actor
+            or User.objects.filter(role="city_admin").first()
+            or User.objects.create_user(username="admin-for-people", password="x" * 12, role="city_admin")
+        )
+        number = make_resident_id(
+            county, dt.date(1980, 1, 1) + dt.timedelta(days=counter["n"]), 2 * counter["n"] + 1
+        )
+        return person_register(
+            actor=actor,
+            data={
+                "id_number": number,
+                "name": name,
+                "region": Region.objects.get(code=county),
+                "organisation": organisation,
+            },
+        )
 
     return make

@@ -71,17 +71,23 @@ def test_identifier_encrypted_at_rest(world):
     person = world["jy_person"]
     assert "510185" not in person.id_number_encrypted
     assert person.id_number_masked.startswith("510185") and "*" in person.id_number_masked
-    found = services.people.find_person_by_document(id_type="resident_id", id_number=services.person_reveal_id(
-        actor=world["admin"], person=person, reason="exact lookup test"))
+    found = services.people.find_person_by_document(
+        id_type="resident_id",
+        id_number=services.person_reveal_id(actor=world["admin"], person=person, reason="exact lookup test"),
+    )
     assert found == person
 
 
 def test_duplicate_document_is_refused(world, region):
     from countybridge.core.services.people import person_register
 
-    number = services.person_reveal_id(actor=world["admin"], person=world["jy_person"], reason="duplicate test")
+    number = services.person_reveal_id(
+        actor=world["admin"], person=world["jy_person"], reason="duplicate test"
+    )
     with pytest.raises(ServiceValidationError) as err:
-        person_register(actor=world["admin"], data={"id_number": number, "name": "重复", "region": region("510185")})
+        person_register(
+            actor=world["admin"], data={"id_number": number, "name": "重复", "region": region("510185")}
+        )
     assert err.value.problems[0].code == "duplicate"
 
 
@@ -91,22 +97,42 @@ def test_bad_id_number_is_rejected_bilingually_and_nothing_saved(world, region):
 
     before = Person.objects.count()
     with pytest.raises(ServiceValidationError) as err:
-        person_register(actor=world["admin"], data={"id_number": "510185199001011234", "name": "王五",
-                                                    "region": region("510185")})
+        person_register(
+            actor=world["admin"],
+            data={"id_number": "510185199001011234", "name": "王五", "region": region("510185")},
+        )
     problem = err.value.problems[0]
-    assert problem.field == "id_number" and "校验码" in problem.message_zh and "check character" in problem.message_en
+    assert (
+        problem.field == "id_number"
+        and "校验码" in problem.message_zh
+        and "check character" in problem.message_en
+    )
     assert "1234" in problem.value and "19900101" not in problem.value  # the echoed value is masked
     assert Person.objects.count() == before
 
 
 def test_county_officer_cannot_create_in_another_county(world, region):
     with pytest.raises(PermissionDenied):
-        services.organisation_create(actor=world["jy_officer"], data={
-            "kind": "school", "name": "越权学校", "region": region("510129"), "school_stages": ["primary"]})
+        services.organisation_create(
+            actor=world["jy_officer"],
+            data={
+                "kind": "school",
+                "name": "越权学校",
+                "region": region("510129"),
+                "school_stages": ["primary"],
+            },
+        )
 
 
 def test_bad_credit_code_rejected(world, region):
     with pytest.raises(ServiceValidationError) as err:
-        services.organisation_create(actor=world["admin"], data={
-            "kind": "employer", "name": "测试企业", "region": region("510185"), "credit_code": "91510185MA6CXXXX00"})
+        services.organisation_create(
+            actor=world["admin"],
+            data={
+                "kind": "employer",
+                "name": "测试企业",
+                "region": region("510185"),
+                "credit_code": "91510185MA6CXXXX00",
+            },
+        )
     assert err.value.problems[0].field == "credit_code"

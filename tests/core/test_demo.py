@@ -6,7 +6,9 @@ from countybridge.core.identifiers import parse_resident_id
 from countybridge.core.models import Organisation, Person, User
 from countybridge.core.services.people import resolve_region_code
 
-COUNTY = RegionInfo("510129", "大邑县", 515_962, 103.52, 30.59, [("510129001", "晋原街道"), ("510129106", "䢺江镇")])
+COUNTY = RegionInfo(
+    "510129", "大邑县", 515_962, 103.52, 30.59, [("510129001", "晋原街道"), ("510129106", "䢺江镇")]
+)
 
 
 def test_generator_is_reproducible_and_scales():
@@ -48,6 +50,13 @@ def test_loader_writes_synthetic_records_and_one_login_per_role():
     assert resolve_region_code("512081").code == "510185"
     demo_users()
     roles = set(User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).values_list("role", flat=True))
-    assert roles == {"city_admin", "department_officer", "county_officer", "institution_staff", "auditor", "public"}
+    assert roles == {
+        "city_admin",
+        "department_officer",
+        "county_officer",
+        "institution_staff",
+        "auditor",
+        "public",
+    }
     staff = User.objects.get(username="jianyang_hospital")
     assert staff.organisation.name == "简阳市人民医院"

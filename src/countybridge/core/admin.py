@@ -8,7 +8,16 @@ from .models import APIToken, AuditEvent, FunctionalZone, JobRun, Organisation, 
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_zh", "name_en", "level", "parent", "is_county_city", "population_2020", "successor")
+    list_display = (
+        "code",
+        "name_zh",
+        "name_en",
+        "level",
+        "parent",
+        "is_county_city",
+        "population_2020",
+        "successor",
+    )
     list_filter = ("level", "is_county_city")
     search_fields = ("code", "name_zh", "name_en")
 
@@ -49,7 +58,9 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class CountyBridgeUserAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + (("CountyBridge", {"fields": ("role", "region", "organisation", "domain", "person")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        ("CountyBridge", {"fields": ("role", "region", "organisation", "domain", "person")}),
+    )
     list_display = ("username", "role", "region", "organisation", "is_active")
     list_filter = ("role", "region")
 
@@ -62,7 +73,16 @@ class APITokenAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_username", "actor_role", "action", "object_type", "object_id", "region_code", "ip_address")
+    list_display = (
+        "at",
+        "actor_username",
+        "actor_role",
+        "action",
+        "object_type",
+        "object_id",
+        "region_code",
+        "ip_address",
+    )
     list_filter = ("action", "actor_role", "object_type")
 
     def has_add_permission(self, request):

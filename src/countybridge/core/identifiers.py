@@ -51,14 +51,20 @@ def parse_resident_id(value: str, *, today: dt.date | None = None) -> ResidentId
         raise IdentifierError("id_length", "身份证号码应为18位", "A resident ID number has 18 characters")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise IdentifierError(
-            "id_format", "身份证号码只能包含数字,末位可为X", "Only digits, with X allowed as the last character"
+            "id_format",
+            "身份证号码只能包含数字,末位可为X",
+            "Only digits, with X allowed as the last character",
         )
     if number[17] != ric.calc_check_digit(number):
-        raise IdentifierError("id_checksum", "身份证号码校验码错误", "The ID number's check character is wrong")
+        raise IdentifierError(
+            "id_checksum", "身份证号码校验码错误", "The ID number's check character is wrong"
+        )
     try:
         birth = ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
-        raise IdentifierError("id_birth_date", "身份证号码中的出生日期无效", "The birth date in the ID number is invalid") from None
+        raise IdentifierError(
+            "id_birth_date", "身份证号码中的出生日期无效", "The birth date in the ID number is invalid"
+        ) from None
     today = today or dt.date.today()
     if birth > today or birth.year < 1900:
         raise IdentifierError(
@@ -83,7 +89,9 @@ def validate_credit_code(value: str) -> str:
     """Validate a unified social credit code (GB 32100-2015); returns it in canonical form."""
     code = uscc.compact(value or "")
     if len(code) != 18:
-        raise IdentifierError("uscc_length", "统一社会信用代码应为18位", "A unified social credit code has 18 characters")
+        raise IdentifierError(
+            "uscc_length", "统一社会信用代码应为18位", "A unified social credit code has 18 characters"
+        )
     try:
         return uscc.validate(code)
     except stdnum_errors.InvalidChecksum:
@@ -92,7 +100,9 @@ def validate_credit_code(value: str) -> str:
         ) from None
     except stdnum_errors.ValidationError:
         raise IdentifierError(
-            "uscc_format", "统一社会信用代码格式错误", "The credit code has characters not allowed by GB 32100"
+            "uscc_format",
+            "统一社会信用代码格式错误",
+            "The credit code has characters not allowed by GB 32100",
         ) from None
 
 

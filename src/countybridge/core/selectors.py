@@ -10,7 +10,9 @@ from . import access, audit
 from .models import AuditEvent, Organisation, Pairing, Person, Region, RegionLevel
 
 
-def region_list(*, level: str | None = None, county_cities_only: bool = False, include_former: bool = False) -> QuerySet:
+def region_list(
+    *, level: str | None = None, county_cities_only: bool = False, include_former: bool = False
+) -> QuerySet:
     """Regions are reference data, readable by every signed-in role with registry access."""
     qs = Region.objects.select_related("parent", "successor")
     if level:
@@ -29,7 +31,9 @@ def region_get(code: str) -> Region:
     return region
 
 
-def organisation_list(*, user, kind: str | None = None, region_code: str | None = None, q: str | None = None) -> QuerySet:
+def organisation_list(
+    *, user, kind: str | None = None, region_code: str | None = None, q: str | None = None
+) -> QuerySet:
     qs = access.scope_queryset(Organisation.objects.select_related("region", "township", "parent"), user)
     if kind:
         qs = qs.filter(kind=kind)
@@ -62,8 +66,13 @@ def person_get(*, user, pk: int, request=None, purpose: str = "view") -> Person:
     person = person_list(user=user).filter(pk=pk).first()
     if person is None:
         raise Http404(_("No such person"))
-    audit.record(actor=user, action=AuditEvent.Action.READ_SENSITIVE, obj=person, request=request,
-                 details={"purpose": purpose})
+    audit.record(
+        actor=user,
+        action=AuditEvent.Action.READ_SENSITIVE,
+        obj=person,
+        request=request,
+        details={"purpose": purpose},
+    )
     return person
 
 
@@ -72,8 +81,10 @@ def county_city_overview() -> dict:
     counties = list(
         Region.objects.filter(level=RegionLevel.COUNTY, successor__isnull=True)
         .annotate(
-            secondary_hospitals=Count("organisations", filter=Q(organisations__kind="hospital",
-                                                                 organisations__hospital_level__gte=2)),
+            secondary_hospitals=Count(
+                "organisations",
+                filter=Q(organisations__kind="hospital", organisations__hospital_level__gte=2),
+            ),
             primary_care=Count("organisations", filter=Q(organisations__kind="primary_care")),
             schools=Count("organisations", filter=Q(organisations__kind="school")),
             townships=Count("children", distinct=True),
@@ -88,26 +99,47 @@ def county_city_overview() -> dict:
     city = Region.objects.filter(level=RegionLevel.CITY).first()
     county_cities = [c for c in counties if c.is_county_city]
     rows = [
-        {"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "population": c.population_2020 or 0,
-         "secondary_hospitals": c.secondary_hospitals, "primary_care": c.primary_care, "schools": c.schools,
-         "townships": c.townships, "pairings": pairings.get(c.pk, [])}
+        {
+            "code": c.code,
+            "name_zh": c.name_zh,
+            "name_en": c.name_en,
+            "population": c.population_2020 or 0,
+            "secondary_hospitals": c.secondary_hospitals,
+            "primary_care": c.primary_care,
+            "schools": c.schools,
+            "townships": c.townships,
+            "pairings": pairings.get(c.pk, []),
+        }
         for c in county_cities
     ]
     county_population = sum(r["population"] for r in rows)
     city_population = city.population_2020 if city and city.population_2020 else 0
     populations = [r["population"] for r in rows] or [0]
     map_regions = [
-        {"name": c.map_name or c.name_zh, "value": c.population_2020 if c.is_county_city else None,
-         "label": c.name_zh, "code": c.code,
-         "population_label": f"{c.population_2020:,}" if c.population_2020 else ""}
-        for c in counties if c.map_name
+        {
+            "name": c.map_name or c.name_zh,
+            "value": c.population_2020 if c.is_county_city else None,
+            "label": c.name_zh,
+            "code": c.code,
+            "population_label": f"{c.population_2020:,}" if c.population_2020 else "",
+        }
+        for c in counties
+        if c.map_name
     ]
     return {
         "counties": rows,
         "county_population": county_population,
         "county_share": county_population / city_population if city_population else None,
-        "totals": {key: sum(r[key] for r in rows) for key in ("secondary_hospitals", "primary_care", "schools", "townships")},
-        "map_data": {"regions": map_regions, "min": min(populations), "max": max(populations),
-                     "title": _("2020 census population"), "legend_high": _("more residents"),
-                     "legend_low": _("fewer")},
+        "totals": {
+            key: sum(r[key] for r in rows)
+            for key in ("secondary_hospitals", "primary_care", "schools", "townships")
+        },
+        "map_data": {
+            "regions": map_regions,
+            "min": min(populations),
+            "max": max(populations),
+            "title": _("2020 census population"),
+            "legend_high": _("more residents"),
+            "legend_low": _("fewer"),
+        },
     }

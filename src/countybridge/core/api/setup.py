@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-
-from ..services.errors import ServiceValidationError
 from ninja.security import SessionAuth
 
+from ..services.errors import ServiceValidationError
 from .auth import BearerToken
 
 

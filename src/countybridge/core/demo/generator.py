@@ -15,7 +15,13 @@ from faker import Faker
 from ..identifiers import make_credit_code, make_resident_id
 from . import ratios
 
-STAGE_NAMES = {"kindergarten": "幼儿园", "primary": "小学", "junior": "中学", "senior": "高级中学", "vocational": "职业技术学校"}
+STAGE_NAMES = {
+    "kindergarten": "幼儿园",
+    "primary": "小学",
+    "junior": "中学",
+    "senior": "高级中学",
+    "vocational": "职业技术学校",
+}
 # 简阳 used 512081 until 2016 (资阳 code): residents born before then carry it in their ID numbers.
 OLD_ADDRESS_CODES = {"510185": ("512081", dt.date(2016, 5, 1))}
 
@@ -70,7 +76,9 @@ class _Codes:
 
 
 def _point(rng: random.Random, county: RegionInfo, spread: float = 0.12) -> tuple[float, float]:
-    return round(county.lon + rng.uniform(-spread, spread), 5), round(county.lat + rng.uniform(-spread, spread), 5)
+    return round(county.lon + rng.uniform(-spread, spread), 5), round(
+        county.lat + rng.uniform(-spread, spread), 5
+    )
 
 
 def _count(rng: random.Random, expected: float) -> int:
@@ -86,27 +94,66 @@ def generate(counties: list[RegionInfo], *, seed: int = 20251127, scale: float =
     orgs: list[OrgRecord] = []
     people: list[PersonRecord] = []
     for name, domain in ratios.CITY_DEPARTMENTS:
-        orgs.append(OrgRecord(f"city-{domain}", "department", name, "510100",
-                              fields={"domain": domain, "credit_code": codes.next("510100", "11")}))
+        orgs.append(
+            OrgRecord(
+                f"city-{domain}",
+                "department",
+                name,
+                "510100",
+                fields={"domain": domain, "credit_code": codes.next("510100", "11")},
+            )
+        )
     for county in counties:
         short = county.name_zh.rstrip("市县")
         for name, domain in ratios.DEPARTMENTS:
             full = f"中共{county.name_zh}委{name}" if domain == "organisation" else f"{county.name_zh}{name}"
-            orgs.append(OrgRecord(f"{county.code}-dept-{domain}", "department", full, county.code,
-                                  fields={"domain": domain, "credit_code": codes.next(county.code, "11")}))
+            orgs.append(
+                OrgRecord(
+                    f"{county.code}-dept-{domain}",
+                    "department",
+                    full,
+                    county.code,
+                    fields={"domain": domain, "credit_code": codes.next(county.code, "11")},
+                )
+            )
         orgs += _hospitals(rng, codes, county, short, scale)
         orgs += _primary_care(rng, codes, county, scale)
         orgs += _schools(rng, codes, county, short, scale)
-        parks = [OrgRecord(f"{county.code}-park-{i}", "park", f"{short}{suffix}", county.code,
-                           fields={"industry": rng.choice(ratios.INDUSTRIES), "credit_code": codes.next(county.code, "12")})
-                 for i, suffix in enumerate(["经济开发区", "现代产业园", "高新技术产业园"][: max(1, round(ratios.PARKS_PER_COUNTY * min(scale, 1.5)))])]
+        parks = [
+            OrgRecord(
+                f"{county.code}-park-{i}",
+                "park",
+                f"{short}{suffix}",
+                county.code,
+                fields={
+                    "industry": rng.choice(ratios.INDUSTRIES),
+                    "credit_code": codes.next(county.code, "12"),
+                },
+            )
+            for i, suffix in enumerate(
+                ["经济开发区", "现代产业园", "高新技术产业园"][
+                    : max(1, round(ratios.PARKS_PER_COUNTY * min(scale, 1.5)))
+                ]
+            )
+        ]
         orgs += parks
         for i in range(_count(rng, county.population / 100_000 * ratios.EMPLOYERS_PER_100K * scale)):
             industry = rng.choice(ratios.INDUSTRIES)
             park = rng.choice(parks)
-            orgs.append(OrgRecord(f"{county.code}-emp-{i}", "employer", f"{short}{fake.company_prefix()}{industry}有限公司{i + 1}号",
-                                  county.code, parent_key=park.key,
-                                  fields={"industry": industry, "ownership": "private", "credit_code": codes.next(county.code, "91")}))
+            orgs.append(
+                OrgRecord(
+                    f"{county.code}-emp-{i}",
+                    "employer",
+                    f"{short}{fake.company_prefix()}{industry}有限公司{i + 1}号",
+                    county.code,
+                    parent_key=park.key,
+                    fields={
+                        "industry": industry,
+                        "ownership": "private",
+                        "credit_code": codes.next(county.code, "91"),
+                    },
+                )
+            )
         people += _people(rng, fake, county, orgs, scale)
     return DemoData(orgs, people)
 
@@ -114,8 +161,12 @@ def generate(counties: list[RegionInfo], *, seed: int = 20251127, scale: float =
 def _hospitals(rng, codes, county: RegionInfo, short: str, scale: float) -> list[OrgRecord]:
     n = _count(rng, county.population / 100_000 * ratios.HOSPITALS_PER_100K * scale)
     beds_total = county.population / 1000 * ratios.BEDS_PER_1000
-    plan = [("人民医院", 3, "甲", 0.30, "public"), ("中医医院", 3 if county.population > 700_000 else 2, "甲", 0.15, "public"),
-            ("妇幼保健院", 2, "甲", 0.08, "public"), ("第二人民医院", 2, "乙", 0.10, "public")]
+    plan = [
+        ("人民医院", 3, "甲", 0.30, "public"),
+        ("中医医院", 3 if county.population > 700_000 else 2, "甲", 0.15, "public"),
+        ("妇幼保健院", 2, "甲", 0.08, "public"),
+        ("第二人民医院", 2, "乙", 0.10, "public"),
+    ]
     records = []
     for i in range(n):
         if i < len(plan):
@@ -123,16 +174,37 @@ def _hospitals(rng, codes, county: RegionInfo, short: str, scale: float) -> list
             name = f"{county.name_zh}{suffix}"
         else:
             level = 2 if rng.random() < 0.25 else 1
-            grade, share, ownership = ("乙" if level == 2 else ""), 0.37 / max(1, n - len(plan)), "private" if rng.random() < 0.6 else "public"
+            grade, share, ownership = (
+                ("乙" if level == 2 else ""),
+                0.37 / max(1, n - len(plan)),
+                "private" if rng.random() < 0.6 else "public",
+            )
             name = f"{short}{rng.choice(['康复', '骨科', '仁爱', '济民', '华康', '博爱', '和平'])}医院{i - len(plan) + 1}号"
-        departments = rng.sample(ratios.CLINICAL_DEPARTMENTS, k=min(len(ratios.CLINICAL_DEPARTMENTS), 3 + 2 * level))
+        departments = rng.sample(
+            ratios.CLINICAL_DEPARTMENTS, k=min(len(ratios.CLINICAL_DEPARTMENTS), 3 + 2 * level)
+        )
         if level >= 2 and "急诊科" not in departments:
             departments.append("急诊科")
         lon, lat = _point(rng, county, 0.05 if level == 3 else 0.12)
-        records.append(OrgRecord(f"{county.code}-hosp-{i}", "hospital", name, county.code, fields=dict(
-            hospital_level=level, hospital_grade=grade, ownership=ownership, beds=max(20, round(beds_total * share)),
-            departments=departments, has_emergency_department="急诊科" in departments, lon=lon, lat=lat,
-            credit_code=codes.next(county.code, "12" if ownership == "public" else "52"))))
+        records.append(
+            OrgRecord(
+                f"{county.code}-hosp-{i}",
+                "hospital",
+                name,
+                county.code,
+                fields=dict(
+                    hospital_level=level,
+                    hospital_grade=grade,
+                    ownership=ownership,
+                    beds=max(20, round(beds_total * share)),
+                    departments=departments,
+                    has_emergency_department="急诊科" in departments,
+                    lon=lon,
+                    lat=lat,
+                    credit_code=codes.next(county.code, "12" if ownership == "public" else "52"),
+                ),
+            )
+        )
     return records
 
 
@@ -143,14 +215,33 @@ def _primary_care(rng, codes, county: RegionInfo, scale: float) -> list[OrgRecor
         kind_type = "community_hc" if is_street else "township_hc"
         label = "社区卫生服务中心" if is_street else "卫生院"
         key = f"{code}-phc"
-        records.append(OrgRecord(key, "primary_care", f"{county.name_zh}{name.removesuffix('街道').removesuffix('镇')}{label}",
-                                 county.code, township=code,
-                                 fields={"primary_care_type": kind_type, "beds": 0 if is_street else rng.randint(20, 80),
-                                         "credit_code": codes.next(county.code, "12")}))
+        records.append(
+            OrgRecord(
+                key,
+                "primary_care",
+                f"{county.name_zh}{name.removesuffix('街道').removesuffix('镇')}{label}",
+                county.code,
+                township=code,
+                fields={
+                    "primary_care_type": kind_type,
+                    "beds": 0 if is_street else rng.randint(20, 80),
+                    "credit_code": codes.next(county.code, "12"),
+                },
+            )
+        )
         if not is_street:
             for v in range(max(1, round(ratios.VILLAGE_CLINICS_PER_TOWN * scale))):
-                records.append(OrgRecord(f"{code}-vc-{v}", "primary_care", f"{name}第{v + 1}村卫生室", county.code,
-                                         township=code, parent_key=key, fields={"primary_care_type": "village_clinic"}))
+                records.append(
+                    OrgRecord(
+                        f"{code}-vc-{v}",
+                        "primary_care",
+                        f"{name}第{v + 1}村卫生室",
+                        county.code,
+                        township=code,
+                        parent_key=key,
+                        fields={"primary_care_type": "village_clinic"},
+                    )
+                )
     return records
 
 
@@ -162,12 +253,23 @@ def _schools(rng, codes, county: RegionInfo, short: str, scale: float) -> list[O
             tier = ""
             if stage == "senior":
                 tier = "省级示范校" if i == 0 or rng.random() < 0.2 else "非优质特色高中"
-            records.append(OrgRecord(f"{county.code}-{stage}-{i}", "school",
-                                     f"{short}{township.removesuffix('街道').removesuffix('镇')}{STAGE_NAMES[stage]}" + (f"{i + 1}校" if i else ""),
-                                     county.code, township=code, fields=dict(
-                                         school_stages=[stage], school_tier=tier, seats=max(60, round(pupils * rng.uniform(0.6, 1.2))),
-                                         ownership="private" if rng.random() < 0.12 else "public",
-                                         credit_code=codes.next(county.code, "12"))))
+            records.append(
+                OrgRecord(
+                    f"{county.code}-{stage}-{i}",
+                    "school",
+                    f"{short}{township.removesuffix('街道').removesuffix('镇')}{STAGE_NAMES[stage]}"
+                    + (f"{i + 1}校" if i else ""),
+                    county.code,
+                    township=code,
+                    fields=dict(
+                        school_stages=[stage],
+                        school_tier=tier,
+                        seats=max(60, round(pupils * rng.uniform(0.6, 1.2))),
+                        ownership="private" if rng.random() < 0.12 else "public",
+                        credit_code=codes.next(county.code, "12"),
+                    ),
+                )
+            )
     return records
 
 
@@ -188,5 +290,7 @@ def _people(rng, fake, county: RegionInfo, orgs: list[OrgRecord], scale: float) 
         order = int(number[14:17])
         name = fake.name_male() if order % 2 else fake.name_female()
         township = rng.choice(county.townships)[0] if county.townships else None
-        people.append(PersonRecord(number, name, county.code, township, rng.choice(local_orgs) if local_orgs else None))
+        people.append(
+            PersonRecord(number, name, county.code, township, rng.choice(local_orgs) if local_orgs else None)
+        )
     return people

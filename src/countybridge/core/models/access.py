@@ -30,15 +30,29 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.PUBLIC)
     region = models.ForeignKey(
-        "core.Region", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("county (county officers)")
+        "core.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("county (county officers)"),
     )
     organisation = models.ForeignKey(
-        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        "core.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
         verbose_name=_("institution (institution staff)"),
     )
-    domain = models.CharField(_("domain (department officers)"), max_length=16, choices=Domain.choices, blank=True)
+    domain = models.CharField(
+        _("domain (department officers)"), max_length=16, choices=Domain.choices, blank=True
+    )
     person = models.ForeignKey(
-        "core.Person", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("own person record (public users)")
+        "core.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("own person record (public users)"),
     )
 
     class Meta:

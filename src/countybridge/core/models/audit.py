@@ -34,7 +34,9 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_username = models.CharField(_("user"), max_length=150, blank=True)
     actor_role = models.CharField(_("role"), max_length=24, blank=True)
-    api_token = models.ForeignKey("core.APIToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    api_token = models.ForeignKey(
+        "core.APIToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True, db_index=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)

@@ -55,26 +55,38 @@ class Organisation(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=120)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True, null=True, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, null=True, blank=True
+    )
     region = models.ForeignKey(
         "core.Region", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("county")
     )
     township = models.ForeignKey(
         "core.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="township_organisations"
     )
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
-    ownership = models.CharField(_("ownership"), max_length=8, choices=Ownership.choices, default=Ownership.PUBLIC)
+    ownership = models.CharField(
+        _("ownership"), max_length=8, choices=Ownership.choices, default=Ownership.PUBLIC
+    )
     # hospitals
-    hospital_level = models.PositiveSmallIntegerField(_("hospital level"), choices=HospitalLevel.choices, null=True, blank=True)
-    hospital_grade = models.CharField(_("hospital grade"), max_length=1, choices=HospitalGrade.choices, blank=True)
+    hospital_level = models.PositiveSmallIntegerField(
+        _("hospital level"), choices=HospitalLevel.choices, null=True, blank=True
+    )
+    hospital_grade = models.CharField(
+        _("hospital grade"), max_length=1, choices=HospitalGrade.choices, blank=True
+    )
     beds = models.PositiveIntegerField(_("beds"), null=True, blank=True)
     departments = models.JSONField(_("clinical departments"), default=list, blank=True)
     has_emergency_department = models.BooleanField(_("emergency department"), default=False)
     # primary care
-    primary_care_type = models.CharField(_("primary-care type"), max_length=16, choices=PrimaryCareType.choices, blank=True)
+    primary_care_type = models.CharField(
+        _("primary-care type"), max_length=16, choices=PrimaryCareType.choices, blank=True
+    )
     # schools
     school_stages = models.JSONField(_("school stages"), default=list, blank=True)
     school_tier = models.CharField(_("school tier"), max_length=32, blank=True, help_text="省级示范校 …")

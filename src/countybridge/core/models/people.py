@@ -17,7 +17,10 @@ class Person(models.Model):
         FEMALE = "F", _("Female")
 
     id_type = models.CharField(
-        _("document type"), max_length=20, choices=[(k, v[0]) for k, v in ID_TYPES.items()], default="resident_id"
+        _("document type"),
+        max_length=20,
+        choices=[(k, v[0]) for k, v in ID_TYPES.items()],
+        default="resident_id",
     )
     id_number_encrypted = models.TextField(_("encrypted document number"))
     id_number_hash = models.CharField(max_length=64, db_index=True)
@@ -25,10 +28,18 @@ class Person(models.Model):
     name = models.CharField(_("name"), max_length=64)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
-    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="people", verbose_name=_("county"))
-    township = models.ForeignKey("core.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="township_people")
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="people", verbose_name=_("county")
+    )
+    township = models.ForeignKey(
+        "core.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="township_people"
+    )
     organisation = models.ForeignKey(
-        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="people",
+        "core.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
         verbose_name=_("registering institution"),
     )
     legal_basis = models.CharField(_("legal basis"), max_length=40, default="PIPL 13(3)")

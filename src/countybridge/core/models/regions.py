@@ -23,7 +23,9 @@ class Region(models.Model):
     name_en = models.CharField(_("English name"), max_length=96, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     kind = models.CharField(_("kind"), max_length=10, blank=True, help_text="区/县/县级市/街道/镇")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     is_county_city = models.BooleanField(_("county city (县市新城)"), default=False)
     population_2020 = models.PositiveIntegerField(_("2020 census population"), null=True, blank=True)
     population_is_synthetic = models.BooleanField(_("population is a synthetic estimate"), default=False)
@@ -48,7 +50,9 @@ class Region(models.Model):
 
     def is_current(self, on: dt.date | None = None) -> bool:
         on = on or dt.date.today()
-        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on < self.valid_to)
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on < self.valid_to
+        )
 
     @property
     def county_id_for_scope(self) -> int | None:

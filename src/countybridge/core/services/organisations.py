@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
-
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 
 from .. import access, audit
 from ..identifiers import IdentifierError, validate_credit_code
@@ -15,9 +14,28 @@ from ..models.organisations import SCHOOL_STAGES, HospitalGrade, PrimaryCareType
 from .errors import FieldProblem, ServiceValidationError
 
 EDITABLE_FIELDS = {
-    "kind", "name", "credit_code", "region", "township", "parent", "address", "lon", "lat", "ownership",
-    "hospital_level", "hospital_grade", "beds", "departments", "has_emergency_department", "primary_care_type",
-    "school_stages", "school_tier", "seats", "industry", "domain", "is_synthetic",
+    "kind",
+    "name",
+    "credit_code",
+    "region",
+    "township",
+    "parent",
+    "address",
+    "lon",
+    "lat",
+    "ownership",
+    "hospital_level",
+    "hospital_grade",
+    "beds",
+    "departments",
+    "has_emergency_department",
+    "primary_care_type",
+    "school_stages",
+    "school_tier",
+    "seats",
+    "industry",
+    "domain",
+    "is_synthetic",
 }
 
 
@@ -40,12 +58,20 @@ def validate_organisation(data: dict[str, Any]) -> list[FieldProblem]:
             bad("credit_code", exc.message_zh, exc.message_en, exc.code)
     region = data.get("region")
     # municipal departments sit at the city level; everything else in a current county-level division
-    allowed_levels = {RegionLevel.COUNTY, RegionLevel.CITY} if kind == OrganisationKind.DEPARTMENT else {RegionLevel.COUNTY}
+    allowed_levels = (
+        {RegionLevel.COUNTY, RegionLevel.CITY}
+        if kind == OrganisationKind.DEPARTMENT
+        else {RegionLevel.COUNTY}
+    )
     if not isinstance(region, Region) or region.level not in allowed_levels or not region.is_current():
         bad("region", "所属区(市)县无效", "Region must be a current county-level division", "region")
     township = data.get("township")
-    if township is not None and (township.level != RegionLevel.TOWNSHIP or township.parent_id != getattr(region, "pk", None)):
-        bad("township", "乡镇(街道)不属于所选区(市)县", "The township is not in the chosen county", "township")
+    if township is not None and (
+        township.level != RegionLevel.TOWNSHIP or township.parent_id != getattr(region, "pk", None)
+    ):
+        bad(
+            "township", "乡镇(街道)不属于所选区(市)县", "The township is not in the chosen county", "township"
+        )
     for field, low, high in (("lon", 97.0, 109.0), ("lat", 26.0, 35.0)):
         value = data.get(field)
         if value is not None and not (low <= float(value) <= high):
@@ -88,8 +114,15 @@ def organisation_create(*, actor, data: dict[str, Any], request=None, audit_row:
             org = Organisation.objects.create(**data)
     except IntegrityError:
         raise ServiceValidationError(
-            [FieldProblem("name", data.get("name", ""), "同一区(市)县内已有同类同名机构或信用代码重复",
-                          "An organisation of this kind and name, or this credit code, already exists", "duplicate")]
+            [
+                FieldProblem(
+                    "name",
+                    data.get("name", ""),
+                    "同一区(市)县内已有同类同名机构或信用代码重复",
+                    "An organisation of this kind and name, or this credit code, already exists",
+                    "duplicate",
+                )
+            ]
         ) from None
     if audit_row:
         audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=org, request=request)
@@ -97,7 +130,9 @@ def organisation_create(*, actor, data: dict[str, Any], request=None, audit_row:
 
 
 @transaction.atomic
-def organisation_update(*, actor, organisation: Organisation, data: dict[str, Any], request=None) -> Organisation:
+def organisation_update(
+    *, actor, organisation: Organisation, data: dict[str, Any], request=None
+) -> Organisation:
     """Edit an organisation in the actor's scope; the audit row lists the changed fields."""
     if not access.can_write_object(actor, organisation):
         raise PermissionDenied("organisation is outside the actor's scope")
@@ -114,6 +149,11 @@ def organisation_update(*, actor, organisation: Organisation, data: dict[str, An
             changed[field] = [str(getattr(organisation, field)), str(value)]
             setattr(organisation, field, value)
     organisation.save()
-    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=organisation, request=request,
-                 details={"changed": changed})
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=organisation,
+        request=request,
+        details={"changed": changed},
+    )
     return organisation

@@ -39,21 +39,42 @@ def validate_person(data: dict) -> tuple[list[FieldProblem], dict]:
             data.setdefault("birth_date", parsed.birth_date)
             data.setdefault("sex", parsed.sex)
             if data.get("birth_date") != parsed.birth_date:
-                problems.append(FieldProblem("birth_date", str(data.get("birth_date")), "出生日期与身份证号码不符",
-                                             "Birth date does not match the ID number"))
+                problems.append(
+                    FieldProblem(
+                        "birth_date",
+                        str(data.get("birth_date")),
+                        "出生日期与身份证号码不符",
+                        "Birth date does not match the ID number",
+                    )
+                )
         except IdentifierError as exc:
-            problems.append(FieldProblem("id_number", mask_id(number), exc.message_zh, exc.message_en, exc.code))
+            problems.append(
+                FieldProblem("id_number", mask_id(number), exc.message_zh, exc.message_en, exc.code)
+            )
     elif not 6 <= len(number) <= 20:
-        problems.append(FieldProblem("id_number", mask_id(number), "证件号码长度无效", "Document number length is invalid"))
+        problems.append(
+            FieldProblem(
+                "id_number", mask_id(number), "证件号码长度无效", "Document number length is invalid"
+            )
+        )
     if not (data.get("name") or "").strip():
         problems.append(FieldProblem("name", "", "姓名不能为空", "Name is required", "required"))
     region = data.get("region")
     if not isinstance(region, Region) or region.level != RegionLevel.COUNTY:
-        problems.append(FieldProblem("region", str(region or ""), "所属区(市)县无效", "County is invalid", "region"))
+        problems.append(
+            FieldProblem("region", str(region or ""), "所属区(市)县无效", "County is invalid", "region")
+        )
     township = data.get("township")
     if township is not None and township.parent_id != getattr(region, "pk", None):
-        problems.append(FieldProblem("township", township.code, "乡镇(街道)不属于所选区(市)县",
-                                     "The township is not in the chosen county", "township"))
+        problems.append(
+            FieldProblem(
+                "township",
+                township.code,
+                "乡镇(街道)不属于所选区(市)县",
+                "The township is not in the chosen county",
+                "township",
+            )
+        )
     data["id_type"], data["id_number"] = id_type, number
     return problems, data
 
@@ -66,7 +87,9 @@ def person_register(*, actor, data: dict, request=None, audit_row: bool = True) 
     if problems:
         raise ServiceValidationError(problems)
     role = access.role_of(actor)
-    if role not in access.REGISTRY_ROLES or (role == "county_officer" and data["region"].pk != actor.region_id):
+    if role not in access.REGISTRY_ROLES or (
+        role == "county_officer" and data["region"].pk != actor.region_id
+    ):
         raise PermissionDenied("person is outside the actor's scope")
     organisation: Organisation | None = data.get("organisation")
     if role == "institution_staff":
@@ -75,15 +98,31 @@ def person_register(*, actor, data: dict, request=None, audit_row: bool = True) 
     try:
         with transaction.atomic():
             person = Person.objects.create(
-                id_type=data["id_type"], id_number_encrypted=crypto.encrypt(number),
-                id_number_hash=crypto.keyed_hash(f"{data['id_type']}:{number}"), id_number_masked=mask_id(number),
-                name=data["name"].strip(), sex=data["sex"], birth_date=data["birth_date"], region=data["region"],
-                township=data.get("township"), organisation=organisation,
-                legal_basis=data.get("legal_basis") or "PIPL 13(3)", is_synthetic=bool(data.get("is_synthetic")),
+                id_type=data["id_type"],
+                id_number_encrypted=crypto.encrypt(number),
+                id_number_hash=crypto.keyed_hash(f"{data['id_type']}:{number}"),
+                id_number_masked=mask_id(number),
+                name=data["name"].strip(),
+                sex=data["sex"],
+                birth_date=data["birth_date"],
+                region=data["region"],
+                township=data.get("township"),
+                organisation=organisation,
+                legal_basis=data.get("legal_basis") or "PIPL 13(3)",
+                is_synthetic=bool(data.get("is_synthetic")),
             )
     except IntegrityError:
-        raise ServiceValidationError([FieldProblem("id_number", mask_id(number), "该证件号码已登记",
-                                                   "This document number is already registered", "duplicate")]) from None
+        raise ServiceValidationError(
+            [
+                FieldProblem(
+                    "id_number",
+                    mask_id(number),
+                    "该证件号码已登记",
+                    "This document number is already registered",
+                    "duplicate",
+                )
+            ]
+        ) from None
     if audit_row:
         audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=person, request=request)
     return person
@@ -91,7 +130,9 @@ def person_register(*, actor, data: dict, request=None, audit_row: bool = True) 
 
 def find_person_by_document(*, id_type: str, id_number: str):
     """Exact lookup through the keyed hash (the plaintext is never queried)."""
-    return Person.objects.filter(id_type=id_type, id_number_hash=crypto.keyed_hash(f"{id_type}:{id_number.upper()}")).first()
+    return Person.objects.filter(
+        id_type=id_type, id_number_hash=crypto.keyed_hash(f"{id_type}:{id_number.upper()}")
+    ).first()
 
 
 @transaction.atomic
@@ -102,7 +143,18 @@ def person_reveal_id(*, actor, person: Person, reason: str, request=None) -> str
     if not access.scope_queryset(Person.objects.filter(pk=person.pk), actor).exists():
         raise PermissionDenied("person is outside the actor's scope")
     if len((reason or "").strip()) < 4:
-        raise ServiceValidationError([FieldProblem("reason", reason or "", "查看完整证件号码须说明理由",
-                                                   "A reason is required to see the full number", "required")])
-    audit.record(actor=actor, action=AuditEvent.Action.UNMASK, obj=person, request=request, reason=reason.strip())
+        raise ServiceValidationError(
+            [
+                FieldProblem(
+                    "reason",
+                    reason or "",
+                    "查看完整证件号码须说明理由",
+                    "A reason is required to see the full number",
+                    "required",
+                )
+            ]
+        )
+    audit.record(
+        actor=actor, action=AuditEvent.Action.UNMASK, obj=person, request=request, reason=reason.strip()
+    )
     return crypto.decrypt(person.id_number_encrypted)

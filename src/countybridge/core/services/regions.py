@@ -44,9 +44,18 @@ def regions_load(*, actor=None, streets_path: Path | None = None) -> dict[str, i
         counties[code], _ = Region.objects.update_or_create(
             code=code,
             defaults=dict(
-                name_zh=zh, name_en=en, level=RegionLevel.COUNTY, kind=kind, parent=city, is_county_city=is_cc,
-                population_2020=population, lon=seat[0] if seat else None, lat=seat[1] if seat else None,
-                terrain=terrain, map_name=map_name, valid_from=regions_data.VALID_FROM.get(code),
+                name_zh=zh,
+                name_en=en,
+                level=RegionLevel.COUNTY,
+                kind=kind,
+                parent=city,
+                is_county_city=is_cc,
+                population_2020=population,
+                lon=seat[0] if seat else None,
+                lat=seat[1] if seat else None,
+                terrain=terrain,
+                map_name=map_name,
+                valid_from=regions_data.VALID_FROM.get(code),
             ),
         )
     # former codes, oldest last so that every successor exists when it is referenced
@@ -60,8 +69,16 @@ def regions_load(*, actor=None, streets_path: Path | None = None) -> dict[str, i
                 continue
             Region.objects.update_or_create(
                 code=code,
-                defaults=dict(name_zh=zh, name_en=en, level=RegionLevel.COUNTY, kind="", parent=None,
-                              valid_from=valid_from, valid_to=valid_to, successor=successor),
+                defaults=dict(
+                    name_zh=zh,
+                    name_en=en,
+                    level=RegionLevel.COUNTY,
+                    kind="",
+                    parent=None,
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                    successor=successor,
+                ),
             )
             pending.remove(row)
             progressed = True
@@ -84,27 +101,36 @@ def regions_load(*, actor=None, streets_path: Path | None = None) -> dict[str, i
             Region.objects.update_or_create(
                 code=row["code"],
                 defaults=dict(
-                    name_zh=row["name"], name_en=_township_english(row["name"]), level=RegionLevel.TOWNSHIP,
-                    kind="街道" if row["name"].endswith("街道") else "镇", parent=county,
-                    population_2020=population, population_is_synthetic=True,
+                    name_zh=row["name"],
+                    name_en=_township_english(row["name"]),
+                    level=RegionLevel.TOWNSHIP,
+                    kind="街道" if row["name"].endswith("街道") else "镇",
+                    parent=county,
+                    population_2020=population,
+                    population_is_synthetic=True,
                 ),
             )
             township_count += 1
 
     for slug, zh, en, codes, note in regions_data.ZONES:
-        zone, _ = FunctionalZone.objects.update_or_create(slug=slug, defaults=dict(name_zh=zh, name_en=en, note=note))
+        zone, _ = FunctionalZone.objects.update_or_create(
+            slug=slug, defaults=dict(name_zh=zh, name_en=en, note=note)
+        )
         members = list(Region.objects.filter(code__in=codes))
         if slug == "eastern-new-area":
             members += list(
                 Region.objects.filter(parent__code="510185", level=RegionLevel.TOWNSHIP).filter(
-                    name_zh__regex=r"^(%s)(镇|街道)$" % "|".join(regions_data.EASTERN_NEW_AREA_TOWNSHIPS)
+                    name_zh__regex=r"^({})(镇|街道)$".format(
+                        "|".join(regions_data.EASTERN_NEW_AREA_TOWNSHIPS)
+                    )
                 )
             )
         zone.regions.set(members)
 
     for district, county_city, status, description, source, since in regions_data.PAIRINGS:
         Pairing.objects.update_or_create(
-            county_city=counties[county_city], district=counties[district],
+            county_city=counties[county_city],
+            district=counties[district],
             defaults=dict(status=status, description=description, source=source, since=since),
         )
     result = {"divisions": len(counties), "townships": township_count, "history": len(regions_data.HISTORY)}
@@ -113,22 +139,41 @@ def regions_load(*, actor=None, streets_path: Path | None = None) -> dict[str, i
 
 
 @transaction.atomic
-def pairing_set(*, actor, county_city: Region, district: Region, status: str, description: str = "",
-                source: str = "", request=None) -> Pairing:
+def pairing_set(
+    *,
+    actor,
+    county_city: Region,
+    district: Region,
+    status: str,
+    description: str = "",
+    source: str = "",
+    request=None,
+) -> Pairing:
     """Create or edit a pairing; only a county city can be paired, and only with another division."""
     if not county_city.is_county_city or district.level != RegionLevel.COUNTY or district == county_city:
         raise ValueError("a pairing joins a county city with another county-level division")
     pairing, created = Pairing.objects.update_or_create(
-        county_city=county_city, district=district,
+        county_city=county_city,
+        district=district,
         defaults=dict(status=status, description=description, source=source),
     )
-    audit.record(actor=actor, action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
-                 obj=pairing, region_code=county_city.code, request=request)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        obj=pairing,
+        region_code=county_city.code,
+        request=request,
+    )
     return pairing
 
 
 @transaction.atomic
 def pairing_delete(*, actor, pairing: Pairing, request=None) -> None:
-    audit.record(actor=actor, action=AuditEvent.Action.DELETE, obj=pairing, region_code=pairing.county_city.code,
-                 request=request)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=pairing,
+        region_code=pairing.county_city.code,
+        request=request,
+    )
     pairing.delete()

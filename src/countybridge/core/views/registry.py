@@ -26,10 +26,16 @@ def _page(request, queryset, per_page: int = 50):
 def region_list(request):
     _registry_user(request)
     level = request.GET.get("level") or RegionLevel.COUNTY
-    regions = selectors.region_list(level=level, county_cities_only=level == RegionLevel.TOWNSHIP,
-                                    include_former=request.GET.get("former") == "1")
-    return render(request, "core/region_list.html", {"page": _page(request, regions, 200), "level": level,
-                                                     "levels": RegionLevel.choices})
+    regions = selectors.region_list(
+        level=level,
+        county_cities_only=level == RegionLevel.TOWNSHIP,
+        include_former=request.GET.get("former") == "1",
+    )
+    return render(
+        request,
+        "core/region_list.html",
+        {"page": _page(request, regions, 200), "level": level, "levels": RegionLevel.choices},
+    )
 
 
 @login_required
@@ -37,20 +43,33 @@ def region_detail(request, code: str):
     _registry_user(request)
     region = selectors.region_get(code)
     children = selectors.region_list(include_former=True).filter(parent=region)
-    return render(request, "core/region_detail.html", {"region": region, "children": children,
-                                                       "predecessors": region.predecessors.all()})
+    return render(
+        request,
+        "core/region_detail.html",
+        {"region": region, "children": children, "predecessors": region.predecessors.all()},
+    )
 
 
 @login_required
 def organisation_list(request):
     user = _registry_user(request)
-    orgs = selectors.organisation_list(user=user, kind=request.GET.get("kind") or None,
-                                       region_code=request.GET.get("region") or None, q=request.GET.get("q") or None)
+    orgs = selectors.organisation_list(
+        user=user,
+        kind=request.GET.get("kind") or None,
+        region_code=request.GET.get("region") or None,
+        q=request.GET.get("q") or None,
+    )
     counties = selectors.region_list(level=RegionLevel.COUNTY).filter(is_county_city=True)
-    return render(request, "core/organisation_list.html", {
-        "page": _page(request, orgs), "kinds": OrganisationKind.choices, "counties": counties,
-        "filters": request.GET,
-    })
+    return render(
+        request,
+        "core/organisation_list.html",
+        {
+            "page": _page(request, orgs),
+            "kinds": OrganisationKind.choices,
+            "counties": counties,
+            "filters": request.GET,
+        },
+    )
 
 
 @login_required
@@ -63,8 +82,9 @@ def organisation_detail(request, pk: int):
 @login_required
 def person_list(request):
     user = _registry_user(request)
-    people = selectors.person_list(user=user, region_code=request.GET.get("region") or None,
-                                   q=request.GET.get("q") or None)
+    people = selectors.person_list(
+        user=user, region_code=request.GET.get("region") or None, q=request.GET.get("q") or None
+    )
     return render(request, "core/person_list.html", {"page": _page(request, people), "filters": request.GET})
 
 
@@ -72,9 +92,14 @@ def person_list(request):
 def person_detail(request, pk: int):
     user = _registry_user(request)
     person = selectors.person_get(user=user, pk=pk, request=request)
-    return render(request, "core/person_detail.html", {
-        "person": person, "can_unmask": access.role_of(user) in access.UNMASK_ROLES,
-    })
+    return render(
+        request,
+        "core/person_detail.html",
+        {
+            "person": person,
+            "can_unmask": access.role_of(user) in access.UNMASK_ROLES,
+        },
+    )
 
 
 @login_required
@@ -83,12 +108,21 @@ def person_reveal(request, pk: int):
     user = _registry_user(request)
     person = selectors.person_get(user=user, pk=pk, request=request, purpose="reveal")
     try:
-        number = services.person_reveal_id(actor=user, person=person, reason=request.POST.get("reason", ""),
-                                           request=request)
+        number = services.person_reveal_id(
+            actor=user, person=person, reason=request.POST.get("reason", ""), request=request
+        )
     except ServiceValidationError as exc:
         messages.error(request, str(exc))
         return redirect("core:person_detail", pk=pk)
     except PermissionDenied:
         raise
-    return render(request, "core/person_detail.html", {"person": person, "revealed": number, "can_unmask": True,
-                                                       "notice": _("This view was recorded in the audit log.")})
+    return render(
+        request,
+        "core/person_detail.html",
+        {
+            "person": person,
+            "revealed": number,
+            "can_unmask": True,
+            "notice": _("This view was recorded in the audit log."),
+        },
+    )

@@ -26,8 +26,11 @@ class Command(BaseCommand):
         else:
             with Progress(console=console, transient=True) as bar:
                 task = bar.add_task("demo data", total=100)
-                counts = demo_load(seed=seed, scale=scale,
-                                   progress=lambda pct, stage: bar.update(task, completed=pct, description=stage))
+                counts = demo_load(
+                    seed=seed,
+                    scale=scale,
+                    progress=lambda pct, stage: bar.update(task, completed=pct, description=stage),
+                )
             console.print(f"generated (synthetic): {counts}")
         table = Table(title=f"Demo logins — password for all: {DEMO_PASSWORD}")
         for column in ("username", "role", "who"):
