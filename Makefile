@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test deps assets keys lint test-sqlite test-postgres browser-deps bench lock clean
+.PHONY: demo test deps keys lint test-sqlite test-postgres browser-deps bench bench-smoke lock clean
 
 $(BIN)/countybridge: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -52,11 +52,14 @@ test-sqlite: deps browser-deps
 test-postgres: deps
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser"
 
-# The whole suite: lint, unit/API/browser on SQLite, then everything but the browser on PostgreSQL
-test: lint test-sqlite test-postgres
+# The whole suite: lint, unit/API/browser on SQLite, everything but the browser on PostgreSQL, bench smoke
+test: lint test-sqlite test-postgres bench-smoke
+
+bench-smoke: deps
+	$(BIN)/python -m bench --smoke
 
 bench: deps
-	$(BIN)/python -m bench --smoke
+	$(BIN)/python -m bench
 
 lock:
 	$(PY) -m venv /tmp/cb-lock && /tmp/cb-lock/bin/pip install -q -r requirements.in && /tmp/cb-lock/bin/pip freeze --exclude-editable | grep -v '^countybridge' > requirements.lock
