@@ -1,5 +1,6 @@
 from .access import APIToken, Role, User
 from .audit import AuditEvent
+from .imports import ImportBatch
 from .jobs import JobRun
 from .organisations import Organisation, OrganisationKind
 from .people import Person
@@ -9,6 +10,7 @@ __all__ = [
     "APIToken",
     "AuditEvent",
     "FunctionalZone",
+    "ImportBatch",
     "JobRun",
     "Organisation",
     "OrganisationKind",
