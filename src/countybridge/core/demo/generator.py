@@ -137,6 +137,16 @@ def generate(counties: list[RegionInfo], *, seed: int = 20251127, scale: float =
             )
         ]
         orgs += parks
+        # one vocational college per county city (synthetic): partner for order classes and apprenticeships
+        orgs.append(
+            OrgRecord(
+                f"{county.code}-univ",
+                "university",
+                f"成都{short}职业技术学院",
+                county.code,
+                fields={"credit_code": codes.next(county.code, "12"), "lon": county.lon, "lat": county.lat},
+            )
+        )
         for i in range(_count(rng, county.population / 100_000 * ratios.EMPLOYERS_PER_100K * scale)):
             industry = rng.choice(ratios.INDUSTRIES)
             park = rng.choice(parks)
