@@ -14,3 +14,15 @@ urlpatterns = [
     path("people/<int:pk>/reveal/", registry.person_reveal, name="person_reveal"),
 ]
 # further pages (imports, jobs, audit) are added below by their modules
+
+from .views import audit as audit_views  # noqa: E402
+from .views import pairings as pairing_views  # noqa: E402
+
+urlpatterns += [
+    path("audit/", audit_views.audit_list, name="audit_list"),
+    path("audit/export/", audit_views.audit_export, name="audit_export"),
+    path("pairings/", pairing_views.pairing_list, name="pairing_list"),
+    path("pairings/new/", pairing_views.pairing_create, name="pairing_create"),
+    path("pairings/<int:pk>/edit/", pairing_views.pairing_edit, name="pairing_edit"),
+    path("pairings/<int:pk>/delete/", pairing_views.pairing_delete, name="pairing_delete"),
+]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from countybridge.core.access import can_see_registries, role_of
 from countybridge.core.models import Role
+from countybridge.core.views.pairings import can_read_pairings
 
 MODULES = [
     ("talent", _("Talent")),
@@ -35,6 +36,8 @@ def navigation(request):
             _link(_("Imports"), "core:import_start"),
             _link(_("Jobs"), "core:job_list"),
         ]
+    if can_read_pairings(user):
+        items.append(_link(_("Pairings"), "core:pairing_list"))
     if role_of(user) in {Role.AUDITOR, Role.CITY_ADMIN}:
         items.append(_link(_("Audit log"), "core:audit_list"))
     items = [item for item in items if item]

@@ -1,26 +1,58 @@
-// Chengdu district map: the eight county cities coloured by population, the rest in grey.
+// Chengdu district map: the eight county cities shaded by census population and clickable to their region
+// page; central districts in grey. data-ready="1" on the container tells tests and users the map is drawn.
 (function () {
   const el = document.getElementById("county-map");
-  if (!el || !window.echarts) return;
-  const data = JSON.parse(document.getElementById("map-data").textContent);
-  const chart = echarts.init(el);
+  const source = document.getElementById("map-data");
+  if (!el || !source) return;
+  if (!window.echarts || !echarts.getMap || !echarts.getMap("成都")) {
+    el.dataset.ready = "0";
+    el.textContent = "地图资源未加载 / map assets not loaded";
+    return;
+  }
+  const data = JSON.parse(source.textContent);
+  const L = data.labels;
+  const fmt = (n) => (n === null || n === undefined ? "—" : Number(n).toLocaleString("zh-CN"));
+  const chart = echarts.init(el, null, { renderer: "canvas" });
+  // registered before setOption: the first render can finish synchronously inside it
+  chart.on("finished", () => { el.dataset.ready = "1"; });
   chart.setOption({
     tooltip: {
       trigger: "item",
-      formatter: (p) => p.data ? `${p.data.label}<br>${p.data.population_label}` : p.name,
+      formatter: (p) => {
+        const d = p.data;
+        if (!d) return p.name;
+        if (!d.county_city) return `${d.display}<br><small>${L.other}</small>`;
+        return [
+          `<b>${d.display}</b>`,
+          `${L.population}: ${fmt(d.value)}`,
+          `${L.hospitals}: ${fmt(d.secondary_hospitals)} (${L.synthetic})`,
+          `${L.schools}: ${fmt(d.schools)} (${L.synthetic})`,
+          `<small>${L.open}</small>`,
+        ].join("<br>");
+      },
     },
     visualMap: {
-      min: data.min, max: data.max, left: 10, bottom: 10, calculable: true,
+      type: "continuous", min: data.min, max: data.max, left: 10, bottom: 10, calculable: false,
       text: [data.legend_high, data.legend_low], inRange: { color: ["#fde4d8", "#b3261e"] },
+      formatter: (v) => fmt(Math.round(v)),
     },
+    title: { text: data.title, left: 10, top: 8, textStyle: { fontSize: 13, fontWeight: "normal", color: "#5b6b78" } },
     series: [{
-      type: "map", map: "成都", roam: true, name: data.title,
-      label: { show: true, fontSize: 10 },
+      type: "map", map: "成都", roam: true, name: data.title, selectedMode: false,
+      labelLayout: { hideOverlap: true },  // the small central districts would print over each other
+      label: {
+        show: true, fontSize: 10, color: "#1d2b36",
+        formatter: (p) => (p.data ? p.data.display : p.name),
+      },
+      emphasis: { label: { show: true, fontWeight: "bold" }, itemStyle: { areaColor: "#f7b267" } },
       itemStyle: { areaColor: "#e9ecef", borderColor: "#fff" },
       data: data.regions,
     }],
   });
-  el.dataset.ready = "1";
+  chart.on("click", (p) => {
+    if (p.data && p.data.url) window.location.href = p.data.url;
+  });
+  el.dataset.countyCities = String(data.county_cities);
   el.dataset.regions = String(data.regions.length);
   window.addEventListener("resize", () => chart.resize());
 })();
