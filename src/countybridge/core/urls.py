@@ -26,3 +26,14 @@ urlpatterns += [
     path("pairings/<int:pk>/edit/", pairing_views.pairing_edit, name="pairing_edit"),
     path("pairings/<int:pk>/delete/", pairing_views.pairing_delete, name="pairing_delete"),
 ]
+
+from .views import exports as export_views  # noqa: E402
+from .views import imports as import_views  # noqa: E402
+
+urlpatterns += [
+    path("imports/", import_views.import_start, name="import_start"),
+    path("imports/<uuid:pk>/commit/", import_views.import_commit, name="import_commit"),
+    path("imports/template/<str:registry>.csv", import_views.import_template, name="import_template"),
+    path("organisations/export/", export_views.organisation_export, name="organisation_export"),
+    path("people/export/", export_views.person_export, name="person_export"),
+]

@@ -25,9 +25,13 @@ class ImportBatch(models.Model):
     content_sha256 = models.CharField(max_length=64, db_index=True)
     content_encrypted = models.TextField(blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, db_index=True)
-    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_username = models.CharField(_("user"), max_length=150, blank=True)
-    region = models.ForeignKey("core.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "core.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
