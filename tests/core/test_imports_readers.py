@@ -153,6 +153,9 @@ def test_id_numbers_stored_as_excel_numbers_are_refused_and_masked():
     rows = parse_rows((column,), mapping, [(2, ["5.101851980010112E+17"])])
     assert rows[0].errors[0].value == "5.1018***********E+17"  # shown masked even when malformed
     assert parse_cell(column, " 51018519800101123x ") == "51018519800101123X"
+    assert parse_cell(column, 123456789) == "123456789"  # a short numeric passport number is intact
+    with pytest.raises(CellError):
+        parse_cell(column, 510185198001011234)  # 18 digits: Excel would have rounded it
 
 
 def test_dates_in_common_spellings():

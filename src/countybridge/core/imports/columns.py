@@ -239,7 +239,10 @@ def parse_cell(column: Column, raw: Any) -> Any:
         return None
     kind = column.kind
     if kind == ID_NUMBER:
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
+        # Excel keeps 15 significant digits: a short whole number is intact, an 18-digit one is not
+        if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 10**15:
+            raw = str(raw)
+        elif isinstance(raw, int | float) and not isinstance(raw, bool):
             raise CellError(
                 "证件号码被 Excel 存成了数字(超过15位会丢失末位),请把该列设为“文本”后重新录入",
                 "The document number is stored as a number (Excel keeps only 15 digits); "
