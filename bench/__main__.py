@@ -5,7 +5,7 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ["identifiers", "demo_generation"]
+BENCHMARKS = ["identifiers", "demo_generation", "matching"]
 
 
 def main() -> int:

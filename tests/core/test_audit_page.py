@@ -192,3 +192,13 @@ def test_unknown_export_format(auditor_client):
     assert response.status_code == 400
     assert "未知导出格式" in response.content.decode()
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_query_count_does_not_grow_with_rows(auditor_client, django_assert_max_num_queries, make_user):
+    officer = make_user("county_officer", county="510185")
+    for i in range(60):
+        audit.record(actor=officer, action="read_sensitive", object_type="core.Person", object_id=str(i))
+    # session, user, count, page rows, object-type list, and the navigation's look-ups
+    with django_assert_max_num_queries(8):
+        response = auditor_client.get(reverse("core:audit_list"))
+    assert len(response.context["page"].object_list) == 50

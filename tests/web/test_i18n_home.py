@@ -59,6 +59,7 @@ def test_english_after_the_switch(client, db):
     assert '<html lang="en">' in body
     assert "Chengdu&#x27;s eight county cities at a glance" in body or "Chengdu's eight county cities" in body
     assert "Jianyang City" in body  # county names follow the language
+    assert "Chenghua District" in body  # and so do the paired districts
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "成都八个县市新城概览" in client.get(reverse("home")).content.decode()
 
@@ -129,3 +130,16 @@ def test_unknown_module_is_404_bilingual(client, db):
     assert response.status_code == 404
     body = response.content.decode()
     assert "未找到" in body and "No such page" in body
+
+
+@pytest.mark.parametrize(
+    "role, links", [(None, True), ("county_officer", True), ("auditor", False), ("public", False)]
+)
+def test_map_links_only_where_the_region_page_would_open(client, make_user, role, links):
+    if role:
+        client.force_login(make_user(role, county="510185" if role == "county_officer" else None))
+    response = client.get(reverse("home"))
+    data = _map_data(response)
+    county_cities = [r for r in data["regions"] if r["county_city"]]
+    assert all(("url" in r) is links for r in county_cities)
+    assert (f'href="{reverse("core:region_detail", args=["510185"])}"' in response.content.decode()) is links

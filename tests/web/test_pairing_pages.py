@@ -155,3 +155,9 @@ def test_institution_staff_refused(client, make_user, make_org):
 def test_delete_needs_post(editor_client):
     pairing = _pairing("510184")
     assert editor_client.get(reverse("core:pairing_delete", args=[pairing.pk])).status_code == 405
+
+
+def test_pairing_list_query_count(editor_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        response = editor_client.get(reverse("core:pairing_list"))
+    assert len(response.context["pairings"]) >= 8

@@ -27,8 +27,8 @@
           `${L.population}: ${fmt(d.value)}`,
           `${L.hospitals}: ${fmt(d.secondary_hospitals)} (${L.synthetic})`,
           `${L.schools}: ${fmt(d.schools)} (${L.synthetic})`,
-          `<small>${L.open}</small>`,
-        ].join("<br>");
+          L.open && d.url ? `<small>${L.open}</small>` : "",
+        ].filter(Boolean).join("<br>");
       },
     },
     visualMap: {

@@ -1,0 +1,1 @@
+"""Talent and cadres: registry, certification, joint recruitment and matching (issue #3)."""
