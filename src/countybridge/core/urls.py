@@ -27,6 +27,16 @@ urlpatterns += [
     path("pairings/<int:pk>/delete/", pairing_views.pairing_delete, name="pairing_delete"),
 ]
 
+from .views import jobs as job_views  # noqa: E402
+
+urlpatterns += [
+    path("jobs/", job_views.job_list, name="job_list"),
+    path("jobs/start/", job_views.job_start, name="job_start"),
+    path("jobs/<uuid:pk>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<uuid:pk>/progress/", job_views.job_progress, name="job_progress"),
+    path("jobs/<uuid:pk>/cancel/", job_views.job_cancel, name="job_cancel"),
+]
+
 from .views import exports as export_views  # noqa: E402
 from .views import imports as import_views  # noqa: E402
 
