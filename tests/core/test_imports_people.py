@@ -125,3 +125,26 @@ def test_pairings_import_for_city_admin_only(make_user):
             registry="pairings",
             content=csv_bytes(rows),
         )
+
+
+@pytest.mark.parametrize(
+    "role, extra",
+    [
+        ("city_admin", {}),
+        ("department_officer", {"domain": "organisation"}),
+        ("department_officer", {"domain": "health"}),
+        ("county_officer", {"county": "510185"}),
+        ("auditor", {}),
+        ("public", {}),
+    ],
+)
+def test_pairings_import_rights_match_the_pairings_pages(make_user, role, extra):
+    from countybridge.core.views.pairings import can_edit_pairings
+
+    user = make_user(role, **extra)
+    try:
+        imports.spec_for("pairings").check_role(user)
+        allowed = True
+    except PermissionDenied:
+        allowed = False
+    assert allowed == can_edit_pairings(user)
