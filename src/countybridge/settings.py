@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # Swagger UI from its own static files, not the CDN template
     "axes",
     "django_tasks",
     "django_tasks_db",

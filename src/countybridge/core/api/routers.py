@@ -1,9 +1,19 @@
-"""Routers of every app, mounted on the one API instance."""
+"""Routers of every app, mounted on the one API instance. One line per router: add yours below."""
 
 from ninja import NinjaAPI
 
 
 def register_routers(api: NinjaAPI) -> None:
+    from .audit import router as audit_router
+    from .jobs import router as jobs_router
+    from .pairings import router as pairings_router
+    from .people import router as people_router
     from .registry import router as registry_router
+    from .tokens import router as tokens_router
 
     api.add_router("/core/", registry_router)
+    api.add_router("/core/", people_router)
+    api.add_router("/core/", pairings_router)
+    api.add_router("/core/", audit_router)
+    api.add_router("/core/", tokens_router)
+    api.add_router("/core/", jobs_router)
