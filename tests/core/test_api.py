@@ -80,6 +80,19 @@ def test_openapi_lists_the_core_endpoints():
     assert {"BearerToken", "SignedInSession"} <= set(schema["components"]["securitySchemes"])
 
 
+def test_openapi_documents_the_error_body_on_every_operation():
+    schema = Client().get("/api/openapi.json").json()
+    assert set(schema["components"]["schemas"]["Error"]["properties"]["error"]["required"]) == {
+        "code",
+        "message_zh",
+        "message_en",
+        "details",
+    }
+    for methods in schema["paths"].values():
+        for operation in methods.values():
+            assert {"400", "401", "403", "404", "422", "500"} <= set(operation["responses"])
+
+
 def test_docs_load_only_local_assets():
     response = Client().get("/api/docs")
     assert response.status_code == 200
@@ -128,6 +141,12 @@ def test_session_write_needs_csrf_token(make_user):
 def test_unknown_api_path_is_json_404(make_user):
     assert_error_body(Client().get("/api/no/such/thing"), 404, "not_found")
     assert_error_body(signed_in(make_user("city_admin")).get("/api/core/regions/999999"), 404, "not_found")
+
+
+def test_wrong_method_is_json_405():
+    response = Client().put("/api/core/regions")
+    assert_error_body(response, 405, "method_not_allowed")
+    assert response["Allow"] == "GET"
 
 
 def test_server_error_has_error_body_and_no_traceback(make_user, monkeypatch):

@@ -37,7 +37,7 @@ def registry_user(request):
 
 @router.get("/regions", response=Page[RegionOut], summary="List regions")
 def list_regions(request, filters: Query[RegionFilters], paging: Query[PageParams]):
-    """Reference data, the same for every registry role: counties by default, townships with `level=township`."""
+    """Reference data, the same for every registry role: every current region unless filtered by `level`."""
     registry_user(request)
     regions = selectors.region_list(
         level=filters.level.value if filters.level else None,

@@ -76,10 +76,76 @@ def _unknown_path(request, rest: str = ""):
     return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
 
 
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message_zh", "message_en", "details"],
+            "properties": {
+                "code": {"type": "string"},
+                "message_zh": {"type": "string"},
+                "message_en": {"type": "string"},
+                "details": {"type": "array", "items": {"type": "object"}},
+            },
+        }
+    },
+}
+STANDARD_ERRORS = {
+    400: "Unsupported query parameter, or a body that is not JSON",
+    401: "Not signed in, or the token is invalid or revoked",
+    403: "The role may not do this (or CSRF check failed)",
+    404: "No such record, or outside the caller's scope",
+    422: "Invalid input: details name each field, in Chinese and English",
+    500: "Internal error (logged)",
+}
+
+
+def _json_405(view):
+    """ninja answers a wrong method with an empty text 405; give it the error body like every other error."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            code, zh, en = _NINJA_MESSAGES[405]
+            body = JsonResponse(
+                error_body(code, zh, en), status=405, json_dumps_params={"ensure_ascii": False}
+            )
+            body["Allow"] = response.get("Allow", "")
+            return body
+        return response
+
+    return wrapper
+
+
 class CountyBridgeAPI(NinjaAPI):
     def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            if getattr(pattern, "callback", None) is not None and getattr(
+                pattern.callback, "csrf_exempt", False
+            ):
+                pattern.callback = _json_405(
+                    pattern.callback
+                )  # the operations' views (ninja marks them exempt)
         # After every route: unknown /api/ paths answer with the JSON error body, not the HTML 404 page.
-        return [*super()._get_urls(), re_path(r"^(?P<rest>.*)$", _unknown_path, name="not-found")]
+        return [*urls, re_path(r"^(?P<rest>.*)$", _unknown_path, name="not-found")]
+
+    def get_openapi_schema(self, **kwargs):
+        """Every operation documents the shared error body for the standard failures."""
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in STANDARD_ERRORS.items():
+                    responses.setdefault(status, {"description": text, "content": reference})
+        return schema
 
 
 def register_error_handlers(api: NinjaAPI) -> None:
