@@ -43,7 +43,11 @@ def test_docs_render_from_local_assets_only(chromium, live_server):
     assert "/api/core/people" in page.content()
 
     origin = urlparse(live_server.url).netloc
-    outside = [url for url in requests if urlparse(url).scheme in ("http", "https") and urlparse(url).netloc != origin]
+    outside = [
+        url
+        for url in requests
+        if urlparse(url).scheme in ("http", "https") and urlparse(url).netloc != origin
+    ]
     assert outside == [], outside
     assert any(url.endswith("/static/ninja/swagger-ui-bundle.js") for url in requests)
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
