@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 def register_routers(api: NinjaAPI) -> None:
     from .audit import router as audit_router
+    from .imports import router as imports_router
     from .jobs import router as jobs_router
     from .pairings import router as pairings_router
     from .people import router as people_router
@@ -17,3 +18,4 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/core/", audit_router)
     api.add_router("/core/", tokens_router)
     api.add_router("/core/", jobs_router)
+    api.add_router("/core/", imports_router)
