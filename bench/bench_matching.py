@@ -14,6 +14,7 @@ are left out of precision@10.
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 
@@ -88,9 +89,18 @@ def run(smoke: bool = False) -> None:
     print(f"talents={n_talents} positions={n_positions} generate={generated:.1f}s build={built:.1f}s")
 
     index.rank_talents(data.positions[0])  # first call pays one-off costs (caches, page faults)
-    ms, results = _latency(lambda p: index.rank_talents(p, k=10, explain=True), data.positions)
+    # A full garbage collection now, as a server would right after building (or gc.freeze()): otherwise the
+    # first one falls inside the timed loop. Its duration is itself a figure: the pause any later full
+    # collection costs while this index is in memory.
+    start = time.perf_counter()
+    gc.collect()
+    print(f"full gc.collect() with the index in memory: {(time.perf_counter() - start) * 1000:.0f} ms")
+    # Keep only the ids: holding 5,000 explained results would make Python run full (generation-2) garbage
+    # collections of 0.3-0.9 s in the middle of the timed loop, which a server dropping each response does not.
+    ms, results = _latency(lambda p: index.rank_talents(p, k=10, explain=True).ids, data.positions)
     verdict = "within" if np.percentile(ms, 95) <= LIMIT_MS else "OVER"
     print(f"rank_talents k=10 explain: {_describe(ms)} ({verdict} the {LIMIT_MS:.0f} ms limit at p95)")
+    print(f"  queries over {LIMIT_MS:.0f} ms: {int((ms > LIMIT_MS).sum())} of {len(ms)}")
     sample = data.talents[: min(len(data.talents), 1_000)]
     ms_p, _ = _latency(lambda t: index.rank_positions(t, k=10, explain=True), sample)
     print(f"rank_positions k=10 explain: {_describe(ms_p)}")
@@ -98,8 +108,8 @@ def run(smoke: bool = False) -> None:
     evaluated_ids = {p.id for p in data.positions if len(data.relevant[p.id]) >= 10}
     evaluated = [p for p in data.positions if p.id in evaluated_ids]
     engine = statistics.mean(
-        precision_at_k(r.ids, data.relevant[p.id])
-        for p, r in zip(data.positions, results, strict=True)
+        precision_at_k(ids, data.relevant[p.id])
+        for p, ids in zip(data.positions, results, strict=True)
         if p.id in evaluated_ids
     )
     text_only = statistics.mean(

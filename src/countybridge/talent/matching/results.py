@@ -13,7 +13,7 @@ REQUIREMENT_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequirementCheck:
     """One hard requirement: what the position asks, what the candidate has, whether it passed."""
 
@@ -31,7 +31,7 @@ class RequirementCheck:
         return REQUIREMENT_LABELS[self.code][1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermContribution:
     """A query term found in the document and the BM25 score it added."""
 
@@ -39,7 +39,7 @@ class TermContribution:
     bm25: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Component:
     """One part of the score: its value in [0, 1], its (normalised) weight and weight × value."""
 
@@ -49,7 +49,7 @@ class Component:
     contribution: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Explanation:
     """Why a candidate scored what it did. Components' contributions add up to the score."""
 
@@ -60,14 +60,14 @@ class Explanation:
     components: tuple[Component, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     id: object
     score: float
     explanation: Explanation | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exclusion:
     """A text-relevant candidate dropped by hard requirements, with the requirements it failed."""
 
@@ -76,7 +76,7 @@ class Exclusion:
     text_bm25: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RankResult:
     """Top matches best first; counts of eligible and excluded candidates; excluded ones on request.
 
