@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "countybridge.core",
     "countybridge.web",
+    "countybridge.talent",
+    "countybridge.cadres",
 ]
 
 MIDDLEWARE = [
