@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "countybridge.core",
     "countybridge.web",
     "countybridge.talent",
-    "countybridge.cadres",
 ]
 
 MIDDLEWARE = [
