@@ -36,6 +36,37 @@ def django_db_setup(django_db_setup, django_db_blocker):
         regions_load()
 
 
+def _is_transactional(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "live_server" in names or "transactional_db" in names
+
+
+def _ensure_regions():
+    from countybridge.core.models import Region
+    from countybridge.core.services import regions_load
+
+    if not Region.objects.exists():
+        regions_load()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Transactional and live-server tests flush every table, including the regions the session loaded
+    once; load them again afterwards so that later tests, whatever their order, still find them."""
+    yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _ensure_regions()
+
+
+@pytest.fixture
+def regions_loaded(transactional_db):
+    """For a transactional test: the regions, whatever ran before."""
+    _ensure_regions()
+
+
 @pytest.fixture
 def region(db):
     from countybridge.core.models import Region

@@ -1,7 +1,6 @@
 """Headless Chromium (Debian's, never a downloaded one) against pytest-django's live server.
 
-Live-server tests are transactional: Django flushes every table afterwards, including the regions the
-session loaded once. The hook below loads them again after such a test, so later tests still find them.
+Live-server tests are transactional: tests/conftest.py reloads the regions after each of them.
 """
 
 import os
@@ -21,35 +20,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _is_transactional(item) -> bool:
-    names = getattr(item, "fixturenames", ())
-    return "live_server" in names or "transactional_db" in names
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield
-    if _is_transactional(item):
-        from pytest_django.plugin import blocking_manager_key
-
-        with item.config.stash[blocking_manager_key].unblock():
-            _ensure_regions()
-
-
-def _ensure_regions():
-    from countybridge.core.models import Region
-    from countybridge.core.services import regions_load
-
-    if not Region.objects.exists():
-        regions_load()
-
-
-@pytest.fixture
-def regions_loaded(transactional_db):
-    """An earlier transactional test may have flushed the session's regions."""
-    _ensure_regions()
 
 
 @pytest.fixture(scope="module")
