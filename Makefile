@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test deps keys lint test-sqlite test-postgres browser-deps bench bench-smoke lock clean
+.PHONY: demo test deps keys lint test-sqlite test-postgres browser-deps bench bench-deps bench-smoke lock clean
 
 $(BIN)/countybridge: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -55,10 +55,14 @@ test-postgres: deps
 # The whole suite: lint, unit/API/browser on SQLite, everything but the browser on PostgreSQL, bench smoke
 test: lint test-sqlite test-postgres bench-smoke
 
-bench-smoke: deps
+# Peers used only for comparison (requirements-bench.txt) are installed here, never as runtime dependencies.
+bench-deps: deps
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+
+bench-smoke: bench-deps
 	$(BIN)/python -m bench --smoke
 
-bench: deps
+bench: bench-deps
 	$(BIN)/python -m bench
 
 lock:
