@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "countybridge.core",
     "countybridge.web",
     "countybridge.talent",
+    "countybridge.cadres",
 ]
 
 MIDDLEWARE = [

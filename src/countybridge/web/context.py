@@ -42,4 +42,5 @@ def navigation(request):
         items.append(_link(_("Audit log"), "core:audit_list"))
     items = [item for item in items if item]
     modules = [{"title": title, "url": reverse("module", args=[slug])} for slug, title in MODULES]
+    modules[[slug for slug, _t in MODULES].index("cadres")]["url"] = reverse("cadres:index")
     return {"nav_items": items, "nav_modules": modules}

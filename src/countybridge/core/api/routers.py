@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 
 
 def register_routers(api: NinjaAPI) -> None:
+    from countybridge.cadres.api import router as cadres_router
+
     from .audit import router as audit_router
     from .imports import router as imports_router
     from .jobs import router as jobs_router
@@ -19,3 +21,7 @@ def register_routers(api: NinjaAPI) -> None:
     api.add_router("/core/", tokens_router)
     api.add_router("/core/", jobs_router)
     api.add_router("/core/", imports_router)
+    from countybridge.talent.api import router as talent_router
+
+    api.add_router("/", talent_router)
+    api.add_router("/cadres/", cadres_router)

@@ -3,6 +3,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from countybridge.cadres.demo import load_cadres_demo
 from countybridge.core.demo.loader import DEMO_PASSWORD, demo_load, demo_present, demo_reset, demo_users
 from countybridge.core.services import regions_load
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                     progress=lambda pct, stage: bar.update(task, completed=pct, description=stage),
                 )
             console.print(f"generated (synthetic): {counts}")
+        console.print(f"cadres (synthetic): {load_cadres_demo(reset=reset)}")
         table = Table(title=f"Demo logins — password for all: {DEMO_PASSWORD}")
         for column in ("username", "role", "who"):
             table.add_column(column)
