@@ -134,3 +134,13 @@ def test_plan_start_queues_job_and_refuses_bad_params(
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("cadres:plan_start"), {"time_limit": "5"})
     assert response.status_code == 302
+
+
+def test_pages_in_chinese_and_english(client, org_officer, plan):
+    client.force_login(org_officer)
+    url = reverse("cadres:plan_detail", args=[plan.pk])
+    assert "拟交流人选" in client.get(url).content.decode()
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Proposed moves" in client.get(url).content.decode()
