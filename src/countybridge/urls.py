@@ -7,6 +7,7 @@ from .api import api
 urlpatterns = [
     path("", include("countybridge.web.urls")),
     path("core/", include("countybridge.core.urls")),
+    path("talent/", include("countybridge.talent.urls")),
     path("cadres/", include("countybridge.cadres.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
