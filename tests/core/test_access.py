@@ -136,3 +136,21 @@ def test_bad_credit_code_rejected(world, region):
             },
         )
     assert err.value.problems[0].field == "credit_code"
+
+
+def test_pairing_services_enforce_the_editor_rule(world, make_user, region):
+    from countybridge.core.models import Pairing
+
+    health = make_user("department_officer", domain="health")
+    for user in (world["jy_officer"], health, world["auditor"]):
+        with pytest.raises(PermissionDenied):
+            services.pairing_set(
+                actor=user, county_city=region("510185"), district=region("510104"), status="illustrative"
+            )
+    editor = make_user("department_officer", domain="organisation")
+    pairing = services.pairing_set(
+        actor=editor, county_city=region("510185"), district=region("510104"), status="illustrative"
+    )
+    with pytest.raises(PermissionDenied):
+        services.pairing_delete(actor=world["jy_officer"], pairing=pairing)
+    assert Pairing.objects.filter(pk=pairing.pk).exists()

@@ -139,7 +139,7 @@ def test_pairings_import_for_city_admin_only(make_user):
     ],
 )
 def test_pairings_import_rights_match_the_pairings_pages(make_user, role, extra):
-    from countybridge.core.views.pairings import can_edit_pairings
+    from countybridge.core.access import can_edit_pairings
 
     user = make_user(role, **extra)
     try:

@@ -66,6 +66,22 @@ def can_write_object(user, obj: Model) -> bool:
     return scope_queryset(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
 
 
+def can_edit_pairings(user) -> bool:
+    """Pairings are edited by city administrators and the organisation department."""
+    role = role_of(user)
+    return role == Role.CITY_ADMIN or (role == Role.DEPARTMENT_OFFICER and user.domain == "organisation")
+
+
+def can_read_pairings(user) -> bool:
+    """Editors read all pairings; a county officer reads those of their own county."""
+    return can_edit_pairings(user) or role_of(user) == Role.COUNTY_OFFICER
+
+
+def require_pairing_editor(user) -> None:
+    if not can_edit_pairings(user):
+        raise PermissionDenied("only city administrators and the organisation department edit pairings")
+
+
 def region_filter_for(user) -> Q:
     """A Q over `region` for the user's county (for queries built by hand, e.g. aggregates)."""
     if role_of(user) == Role.COUNTY_OFFICER:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -74,6 +75,20 @@ def person_get(*, user, pk: int, request=None, purpose: str = "view") -> Person:
         details={"purpose": purpose},
     )
     return person
+
+
+def pairings_for(user) -> QuerySet:
+    """Pairings the user may read: all for editors, their own county's for a county officer."""
+    if not access.can_read_pairings(user):
+        raise PermissionDenied(
+            "pairings are for city administrators, the organisation department and counties"
+        )
+    qs = Pairing.objects.select_related("county_city", "district").order_by(
+        "county_city__code", "district__code"
+    )
+    if access.role_of(user) == "county_officer":
+        qs = qs.filter(Q(county_city_id=user.region_id) | Q(district_id=user.region_id))
+    return qs
 
 
 def county_city_overview() -> dict:

@@ -3,9 +3,8 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from countybridge.core.access import can_see_registries, role_of
+from countybridge.core.access import can_read_pairings, can_see_registries, role_of
 from countybridge.core.models import Role
-from countybridge.core.views.pairings import can_read_pairings
 
 MODULES = [
     ("talent", _("Talent")),

@@ -2,7 +2,7 @@
 
 Read: city administrators, the organisation department, and a county officer for their own county's pairings.
 Write: city administrators and officers of the organisation department only. Who may do what is decided in
-`views.pairings` (`pairings_for`, `can_edit_pairings`), so the pages and the API cannot drift apart.
+`selectors.pairings_for` and `access.can_edit_pairings`, so the pages and the API cannot drift apart.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from django.http import Http404
 from ninja import Query, Router, Status
 
 from .. import selectors, services
+from ..access import can_edit_pairings
 from ..models import Pairing
+from ..selectors import pairings_for
 from ..services.errors import FieldProblem, ServiceValidationError
-from ..views.pairings import can_edit_pairings, pairings_for
 from .pagination import Page, PageParams, paginate
 from .schemas import PairingFilters, PairingIn, PairingOut
 

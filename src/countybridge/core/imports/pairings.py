@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-
 from .. import access, services
 from ..models import Pairing, RegionLevel, Role
-from ..models.access import Domain
 from .base import ImportContext, RegistrySpec, duplicate_in_file
 from .columns import CHOICE, CODE, TEXT, Column, ParsedRow, choice_map
 
@@ -51,8 +48,7 @@ class PairingSpec(RegistrySpec):
 
     def check_role(self, actor) -> None:
         super().check_role(actor)
-        if access.role_of(actor) == Role.DEPARTMENT_OFFICER and actor.domain != Domain.ORGANISATION:
-            raise PermissionDenied("only the organisation department edits pairings")
+        access.require_pairing_editor(actor)  # the same rule as the pages, the API and the service
 
     def prepare(self, rows: list[ParsedRow], ctx: ImportContext) -> None:
         existing = set(Pairing.objects.values_list("county_city_id", "district_id"))

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from pypinyin import lazy_pinyin
 
-from .. import audit, regions_data
+from .. import access, audit, regions_data
 from ..models import AuditEvent, FunctionalZone, Pairing, Region, RegionLevel
 
 
@@ -149,7 +149,9 @@ def pairing_set(
     source: str = "",
     request=None,
 ) -> Pairing:
-    """Create or edit a pairing; only a county city can be paired, and only with another division."""
+    """Create or edit a pairing; only a county city can be paired, and only with another division.
+    Only city administrators and the organisation department may (access.can_edit_pairings)."""
+    access.require_pairing_editor(actor)
     if not county_city.is_county_city or district.level != RegionLevel.COUNTY or district == county_city:
         raise ValueError("a pairing joins a county city with another county-level division")
     pairing, created = Pairing.objects.update_or_create(
@@ -169,6 +171,7 @@ def pairing_set(
 
 @transaction.atomic
 def pairing_delete(*, actor, pairing: Pairing, request=None) -> None:
+    access.require_pairing_editor(actor)
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DELETE,

@@ -10,8 +10,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,31 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import access, selectors, services
-from ..models import Pairing, RegionLevel, Role
-from ..models.access import Domain
+from ..models import Pairing, RegionLevel
 
-
-def can_edit_pairings(user) -> bool:
-    role = access.role_of(user)
-    return role == Role.CITY_ADMIN or (role == Role.DEPARTMENT_OFFICER and user.domain == Domain.ORGANISATION)
-
-
-def can_read_pairings(user) -> bool:
-    return can_edit_pairings(user) or access.role_of(user) == Role.COUNTY_OFFICER
-
-
-def pairings_for(user) -> QuerySet:
-    """Pairings the user may read: all for editors, their own county's for a county officer."""
-    if not can_read_pairings(user):
-        raise PermissionDenied(
-            "pairings are for city administrators, the organisation department and counties"
-        )
-    qs = Pairing.objects.select_related("county_city", "district").order_by(
-        "county_city__code", "district__code"
-    )
-    if access.role_of(user) == Role.COUNTY_OFFICER:
-        qs = qs.filter(Q(county_city_id=user.region_id) | Q(district_id=user.region_id))
-    return qs
+can_edit_pairings = access.can_edit_pairings
+pairings_for = selectors.pairings_for
 
 
 def _pairing(user, pk: int) -> Pairing:
@@ -53,9 +30,7 @@ def _pairing(user, pk: int) -> Pairing:
     return pairing
 
 
-def _require_editor(user) -> None:
-    if not can_edit_pairings(user):
-        raise PermissionDenied("only city administrators and the organisation department edit pairings")
+_require_editor = access.require_pairing_editor
 
 
 def _county_choices(*, county_cities: bool) -> list[tuple[str, str]]:
