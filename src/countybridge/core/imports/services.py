@@ -27,8 +27,11 @@ from .organisations import OrganisationSpec
 from .pairings import PairingSpec
 from .people import PersonSpec
 from .readers import ImportFileError, Table, read_table
+from .regions import RegionSpec
 
-SPECS: dict[str, RegistrySpec] = {s.key: s for s in (OrganisationSpec(), PersonSpec(), PairingSpec())}
+SPECS: dict[str, RegistrySpec] = {
+    s.key: s for s in (OrganisationSpec(), PersonSpec(), PairingSpec(), RegionSpec())
+}
 BATCH_TTL = dt.timedelta(hours=24)  # a checked file waits this long for its commit, then its copy is wiped
 MAX_STORED_ERRORS = 1000
 

@@ -2,7 +2,7 @@
 
 from .organisations import organisation_create, organisation_update
 from .people import person_register, person_reveal_id
-from .regions import pairing_delete, pairing_set, regions_load
+from .regions import pairing_delete, pairing_set, region_update, regions_load
 
 __all__ = [
     "organisation_create",
@@ -11,5 +11,6 @@ __all__ = [
     "pairing_set",
     "person_register",
     "person_reveal_id",
+    "region_update",
     "regions_load",
 ]

@@ -180,3 +180,64 @@ def pairing_delete(*, actor, pairing: Pairing, request=None) -> None:
         request=request,
     )
     pairing.delete()
+
+
+REGION_EDITABLE = (
+    "name_en",
+    "lon",
+    "lat",
+    "terrain",
+    "map_name",
+    "population_2020",
+    "population_is_synthetic",
+)
+
+
+def validate_region_update(region: Region, data: dict) -> list:
+    """Problems with editing a region's descriptive fields (codes, names and hierarchy come from sources)."""
+    from .errors import FieldProblem
+
+    problems = []
+    for field, low, high in (("lon", 97.0, 109.0), ("lat", 26.0, 35.0)):
+        value = data.get(field)
+        if value is not None and not (low <= float(value) <= high):
+            problems.append(
+                FieldProblem(
+                    field, str(value), "坐标超出四川省范围", "Coordinate lies outside Sichuan", "coordinate"
+                )
+            )
+    population = data.get("population_2020")
+    if population is not None and int(population) < 0:
+        problems.append(
+            FieldProblem(
+                "population_2020", str(population), "人口不能为负数", "Population must not be negative"
+            )
+        )
+    return problems
+
+
+@transaction.atomic
+def region_update(*, actor, region: Region, data: dict, request=None, audit_row: bool = True) -> Region:
+    """Edit a region's descriptive fields (English name, seat coordinates, terrain, outline name, population).
+    Only city administrators edit reference data; the audit row lists the changed fields."""
+    from .errors import ServiceValidationError
+
+    access.require_role(actor, "city_admin")
+    data = {k: v for k, v in data.items() if k in REGION_EDITABLE and v is not None}
+    problems = validate_region_update(region, data)
+    if problems:
+        raise ServiceValidationError(problems)
+    changed = {f: [str(getattr(region, f)), str(v)] for f, v in data.items() if getattr(region, f) != v}
+    for field, value in data.items():
+        setattr(region, field, value)
+    region.save()
+    if audit_row:
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=region,
+            region_code=region.code,
+            request=request,
+            details={"changed": changed},
+        )
+    return region
