@@ -16,6 +16,7 @@ from django.utils import timezone
 from .. import audit
 from ..models import AuditEvent, JobRun
 from .context import JobCancelled, JobContext
+from .heartbeat import heartbeat
 from .registry import get_kind
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,8 @@ def execute(
     job = JobContext(run, on_progress=on_progress, min_interval=min_interval)
     started = time.monotonic()
     try:
-        value = kind.func(job, **run.params)
+        with heartbeat(run.pk):
+            value = kind.func(job, **run.params)
         result = _json_result(value)
     except JobCancelled:
         _finish(run, Status.CANCELLED, progress=job.percent)

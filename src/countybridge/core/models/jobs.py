@@ -37,6 +37,8 @@ class JobRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # written every few seconds by the process running the job; a silent run lost its worker
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     scope_region_field = "region"
     scope_organisation_field = None

@@ -13,6 +13,7 @@ Without --user a command acts as the operator (no user: whole database, audited 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -29,6 +30,7 @@ from rich.table import Table
 
 from ... import jobs
 from ...cli_progress import ProgressDisplay
+from ...jobs.heartbeat import reap_stale
 from ...jobs.runner import execute
 from ...models import JobRun, User
 from ...services.errors import ServiceValidationError
@@ -77,6 +79,8 @@ class Command(BaseCommand):
             action="store_true",
             help="mark a running run cancelled now (its worker died and will never report again)",
         )
+        p = sub.add_parser("reap", help="mark running jobs whose worker died (no heartbeat) as failed")
+        p.add_argument("--minutes", type=float, default=10.0, help="silence that counts as a dead worker")
         p = sub.add_parser("worker", help="run a database task worker (what `serve` starts)")
         p.add_argument("--interval", type=float, default=1.0)
         p.add_argument("--queue-name", default="default")
@@ -201,7 +205,12 @@ class Command(BaseCommand):
         if run.result is not None:
             self.console.print(json.dumps(run.result, ensure_ascii=False, indent=2))
 
+    def _reap(self, minutes: float = 10.0, **options):
+        count = reap_stale(dt.timedelta(minutes=minutes))
+        self.console.print(f"runs without a worker marked failed / 无工作进程的任务已标记为失败: {count}")
+
     def _worker(self, interval, queue_name, batch, max_tasks, exit_with_parent, **options):
+        reap_stale()  # runs left 'running' by a worker that died
         if exit_with_parent:
             threading.Thread(target=_stop_when_orphaned, args=(os.getppid(),), daemon=True).start()
         call_command(
