@@ -95,12 +95,13 @@ def person_register(*, actor, data: dict, request=None, audit_row: bool = True) 
     if role == "institution_staff":
         organisation = actor.organisation
     number = data["id_number"]
+    document_hash = crypto.keyed_hash(f"{data['id_type']}:{number}")
     try:
         with transaction.atomic():
             person = Person.objects.create(
                 id_type=data["id_type"],
                 id_number_encrypted=crypto.encrypt(number),
-                id_number_hash=crypto.keyed_hash(f"{data['id_type']}:{number}"),
+                id_number_hash=document_hash,
                 id_number_masked=mask_id(number),
                 name=data["name"].strip(),
                 sex=data["sex"],
@@ -112,6 +113,9 @@ def person_register(*, actor, data: dict, request=None, audit_row: bool = True) 
                 is_synthetic=bool(data.get("is_synthetic")),
             )
     except IntegrityError:
+        # only the document's unique constraint means "already registered"; anything else is a real error
+        if not Person.objects.filter(id_type=data["id_type"], id_number_hash=document_hash).exists():
+            raise
         raise ServiceValidationError(
             [
                 FieldProblem(
