@@ -13,9 +13,9 @@ from __future__ import annotations
 from ninja import Query, Router
 
 from .. import audit
+from ..audit_selectors import AUDIT_ROLES, audit_events
+from ..audit_selectors import AuditFilters as PageFilters
 from ..models import AuditEvent
-from ..views.audit import AUDIT_ROLES, audit_events
-from ..views.audit import AuditFilters as PageFilters
 from .pagination import Page, PageParams, paginate
 from .schemas import AuditEventOut, AuditFilters
 
