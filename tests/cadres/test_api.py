@@ -30,18 +30,20 @@ def test_api_refuses_outsiders(client, make_user, plan):
 
 
 def test_api_county_scope_and_audited_read(client, make_user, plan):
-    officer = make_user("county_officer", county="510185")
-    client.force_login(officer)
+    dayi = Cadre.objects.filter(region__code="510129").first()
+    client.force_login(make_user("county_officer", county="510185"))
     items = client.get("/api/cadres/cadres?page_size=200").json()["items"]
     assert all(i["region_code"] == "510185" for i in items)
-    other = Cadre.objects.exclude(region__code="510185").first()
-    assert client.get(f"/api/cadres/cadres/{other.pk}").status_code == 404
-    own = Cadre.objects.filter(region__code="510185").first()
-    if own is not None:
-        assert client.get(f"/api/cadres/cadres/{own.pk}").status_code == 200
-        assert AuditEvent.objects.filter(action="read_sensitive", object_id=str(own.pk)).exists()
+    assert client.get(f"/api/cadres/cadres/{dayi.pk}").status_code == 404
+    officer = make_user("county_officer", county="510129")
+    client.force_login(officer)
+    items = client.get("/api/cadres/cadres?page_size=200").json()["items"]
+    assert items and all(i["region_code"] == "510129" for i in items)
+    assert client.get(f"/api/cadres/cadres/{dayi.pk}").status_code == 200
+    assert AuditEvent.objects.filter(action="read_sensitive", object_id=str(dayi.pk), actor=officer).exists()
     detail = client.get(f"/api/cadres/plans/{plan.pk}").json()
-    assert all("510185" in (m["from_position_id"] + m["to_position_id"]) or True for m in detail["moves"])
+    visible = set(Cadre.objects.filter(region__code="510129").values_list("code", flat=True))
+    assert all(m["cadre_id"] in visible for m in detail["unplaced_must_move"])
     response = client.post(f"/api/cadres/plans/{plan.pk}/moves", {"cadre": "x", "position": "y"},
                            content_type="application/json")  # fmt: skip
     assert response.status_code == 403
@@ -83,3 +85,35 @@ def test_api_quota_bad_input(client, make_user):
     response = client.post("/api/cadres/quotas", {"region": "510185", "year": 2025, "kind": "xuandiao",
                                                   "planned": 3, "filled": 2}, content_type="application/json")  # fmt: skip
     assert response.status_code == 200 and response.json()["filled"] == 2
+
+
+def test_api_rules_and_plan_start(client, org_officer, make_user, django_capture_on_commit_callbacks):
+    from countybridge.cadres.models import RuleSetVersion
+
+    client.force_login(org_officer)
+    bad = client.post(
+        "/api/cadres/rules", {"settings": {"age_limit": {"max_age": -3}}}, content_type="application/json"
+    )
+    assert bad.status_code in (400, 422) and bad.json()["error"]["details"][0]["message_en"]
+    unknown = client.post(
+        "/api/cadres/rules", {"settings": {"nope": {"x": 1}}}, content_type="application/json"
+    )
+    assert unknown.status_code in (400, 422)
+    assert RuleSetVersion.objects.count() <= 1
+    ok = client.post(
+        "/api/cadres/rules", {"settings": {"age_limit": {"max_age": 56}}}, content_type="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["version"] == 2
+    assert (
+        client.post("/api/cadres/plans", {"time_limit": "x"}, content_type="application/json").status_code
+        == 422
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        started = client.post("/api/cadres/plans", {"time_limit": 5}, content_type="application/json")
+    assert started.status_code == 202 and started.json()["job_id"]
+    client.force_login(make_user("county_officer", county="510129"))
+    assert client.get("/api/cadres/rules").status_code == 200
+    assert (
+        client.post("/api/cadres/rules", {"settings": {}}, content_type="application/json").status_code == 403
+    )
+    assert client.post("/api/cadres/plans", {}, content_type="application/json").status_code == 403

@@ -51,28 +51,35 @@ def test_outsiders_are_refused_everywhere(client, make_user, make_org, plan):
 
 
 def test_county_officer_sees_own_county_only_and_read_only(client, make_user, plan):
-    officer = make_user("county_officer", county=JIANYANG)
-    client.force_login(officer)
-    page = client.get(reverse("cadres:index") + "?page=1")
-    assert page.status_code == 200
-    shown = {c.region.code for c in page.context["page"]}
-    assert shown <= {JIANYANG}
     dayi = Cadre.objects.filter(region__code=DAYI).first()
-    if dayi is not None:
-        assert client.get(reverse("cadres:cadre_detail", args=[dayi.pk])).status_code == 404
-    own = Cadre.objects.filter(region__code=JIANYANG).first()
-    if own is not None:
-        assert client.get(reverse("cadres:cadre_detail", args=[own.pk])).status_code == 200
-        assert AuditEvent.objects.filter(action="read_sensitive", object_id=str(own.pk),
-                                         actor=officer).exists()  # fmt: skip
+    assert dayi is not None
+    jianyang_officer = make_user("county_officer", county=JIANYANG)
+    client.force_login(jianyang_officer)
+    page = client.get(reverse("cadres:index"))
+    assert page.status_code == 200 and DAYI not in {c.region.code for c in page.context["page"]}
+    assert client.get(reverse("cadres:cadre_detail", args=[dayi.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action="read_sensitive", object_id=str(dayi.pk)).exists()
+    positions = client.get(reverse("cadres:position_list")).context["page"]
+    assert {p.region.code for p in positions} <= {JIANYANG}
+
+    officer = make_user("county_officer", county=DAYI)
+    client.force_login(officer)
+    shown = {c.region.code for c in client.get(reverse("cadres:index")).context["page"]}
+    assert shown == {DAYI}
+    assert client.get(reverse("cadres:cadre_detail", args=[dayi.pk])).status_code == 200
+    assert AuditEvent.objects.filter(action="read_sensitive", object_id=str(dayi.pk), actor=officer).exists()
     detail = client.get(reverse("cadres:plan_detail", args=[plan.pk]))
     assert detail.status_code == 200 and not detail.context["editable"]
     for m in detail.context["moves"]:
-        assert JIANYANG in (m.from_position.region.code, m.to_position.region.code)
+        assert DAYI in (m.from_position.region.code, m.to_position.region.code)
+    for m in detail.context["unplaced"]:
+        assert Cadre.objects.get(code=m["cadre_id"]).region.code == DAYI
     assert client.post(reverse("cadres:plan_approve", args=[plan.pk])).status_code == 403
+    assert client.post(reverse("cadres:plan_edit", args=[plan.pk]), {"remove": "x"}).status_code == 403
+    assert client.post(reverse("cadres:plan_start"), {}).status_code == 403
     assert client.post(reverse("cadres:rules"), {}).status_code == 403
     assert client.post(reverse("cadres:quotas"), {}).status_code == 403
-    assert {q.region.code for q in client.get(reverse("cadres:quotas")).context["quotas"]} <= {JIANYANG}
+    assert {q.region.code for q in client.get(reverse("cadres:quotas")).context["quotas"]} == {DAYI}
 
 
 def test_officer_edits_with_recheck_and_approves(client, org_officer, plan):

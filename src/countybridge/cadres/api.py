@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
+from countybridge.core import jobs
 from countybridge.core.api.pagination import Page, PageParams, paginate
 from countybridge.core.models import Region, RegionLevel
 from countybridge.core.services.errors import FieldProblem, ServiceValidationError
@@ -28,7 +29,7 @@ class CadreOut(Schema):
 
     @staticmethod
     def resolve_region_code(obj) -> str:
-        return obj.region.code
+        return obj["region_code"] if isinstance(obj, dict) else obj.region.code
 
 
 class CareerOut(Schema):
@@ -98,6 +99,16 @@ class MoveIn(Schema):
     override_reason: str = ""
 
 
+class PlanStartIn(Schema):
+    time_limit: float = 20.0
+    as_of: str = ""
+
+
+class RulesIn(Schema):
+    settings: dict[str, dict[str, Any]]
+    note: str = ""
+
+
 class QuotaIn(Schema):
     region: str
     year: int
@@ -160,6 +171,14 @@ def _detail(request, plan) -> dict:
             "unplaced_must_move": must}  # fmt: skip
 
 
+@router.post("/plans", response={202: dict}, summary="Start the 'cadres.plan' job (organisation department)")
+def start_plan(request, payload: PlanStartIn):
+    selectors.require_edit(request.auth)
+    run = jobs.job_start(actor=request.auth, kind="cadres.plan", request=request,
+                         params={"time_limit": payload.time_limit, "as_of": payload.as_of})  # fmt: skip
+    return Status(202, {"job_id": str(run.pk), "status": run.status})
+
+
 @router.get("/plans/{pk}", response=PlanDetailOut, summary="A plan: moves with explanations, unplaced cadres")
 def get_plan(request, pk: int):
     return _detail(request, selectors.plan_get(user=request.auth, pk=pk))
@@ -216,4 +235,11 @@ def get_rules(request):
     version = services.ruleset_ensure()
     if version is None:
         raise Http404
+    return {"version": version.version, "rules": version.rules}
+
+
+@router.post("/rules", response=dict, summary="Save a new rule-set version with changed parameters")
+def set_rules(request, payload: RulesIn):
+    version = services.ruleset_update(actor=request.auth, settings=payload.settings, note=payload.note,
+                                      request=request)  # fmt: skip
     return {"version": version.version, "rules": version.rules}

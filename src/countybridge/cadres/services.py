@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from countybridge.core import audit
 from countybridge.core.models import AuditEvent, Region
@@ -137,15 +138,15 @@ def plan_run(
     as_of = as_of or convert.today()
     report = progress or (lambda pct, stage: None)
     ruleset = ruleset_ensure(actor=actor)
-    report(5, "Loading cadres and posts")
+    report(5, gettext_noop("Loading cadres and posts"))
     cadres, positions = convert.engine_cadres(), convert.engine_positions()
-    report(20, "Solving")
+    report(20, gettext_noop("Solving"))
     try:
         result = plan_exchange(cadres, positions, convert.ruleset_of(ruleset), as_of=as_of,
                                time_limit_s=time_limit_s, workers=workers)  # fmt: skip
     except PlanningInputError as exc:
         raise _from_engine(exc, "data") from None
-    report(90, "Saving the plan")
+    report(90, gettext_noop("Saving the plan"))
     with transaction.atomic():
         plan = ExchangePlan.objects.create(
             status=PlanStatus.PROPOSED,
@@ -174,7 +175,7 @@ def plan_run(
         audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=plan,
                      details={"moves": len(result.moves), "objective": result.objective,
                               "ruleset_version": ruleset.version, "status": result.status})  # fmt: skip
-    report(100, "Done")
+    report(100, gettext_noop("Done"))
     return plan
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from countybridge.core.jobs import JobContext, Param, register
 from countybridge.core.models import Role
-from countybridge.core.services.errors import ServiceValidationError
+from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 
 
 @register(
@@ -30,13 +29,19 @@ def plan_job(job: JobContext, time_limit: float = 20.0, as_of: str | None = None
         try:
             day = dt.date.fromisoformat(as_of)
         except ValueError:
-            raise ServiceValidationError([]) from None
+            raise ServiceValidationError(
+                [
+                    FieldProblem(
+                        "params.as_of", as_of, "日期格式应为 YYYY-MM-DD", "The date must be YYYY-MM-DD"
+                    )
+                ]
+            ) from None
     plan = plan_run(
         actor=job.actor,
         as_of=day,
         time_limit_s=time_limit,
         job=job.run,
-        progress=lambda pct, stage: job.progress(pct, gettext_noop(stage)),
+        progress=job.progress,  # the stages are English source strings marked with gettext_noop
     )
     return {
         "plan_id": plan.pk,
