@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,6 +14,20 @@ from countybridge.core.services.errors import ServiceValidationError
 
 from ...models import ExchangePlan
 from ...services import plan_check, plan_run
+
+
+@contextlib.contextmanager
+def _solver_banner_to_stderr():
+    """HiGHS prints its banner on file descriptor 1 from C; keep stdout clean so --json output parses."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _summary(plan: ExchangePlan) -> dict:
@@ -46,7 +63,8 @@ class Command(BaseCommand):
         try:
             if action == "plan":
                 as_of = dt.date.fromisoformat(opts["as_of"]) if opts["as_of"] else None
-                plan = plan_run(actor=None, as_of=as_of, time_limit_s=opts["time_limit"])
+                with _solver_banner_to_stderr():
+                    plan = plan_run(actor=None, as_of=as_of, time_limit_s=opts["time_limit"])
                 self._print(plan, opts["json"])
             else:
                 plan = ExchangePlan.objects.filter(pk=opts["plan_id"]).first()
@@ -56,7 +74,8 @@ class Command(BaseCommand):
                     (m.cadre.code, m.to_position.code)
                     for m in plan.moves.select_related("cadre", "to_position")
                 ]
-                report = plan_check(plan, moves)
+                with _solver_banner_to_stderr():
+                    report = plan_check(plan, moves)
                 out = {"plan_id": plan.pk, "ok": report.ok, "violations": [f.to_dict() for f in report.violations],
                        "unmet": [f.to_dict() for f in report.unmet]}  # fmt: skip
                 if opts["json"]:
