@@ -60,3 +60,16 @@ def test_loader_writes_synthetic_records_and_one_login_per_role():
     }
     staff = User.objects.get(username="jianyang_hospital")
     assert staff.organisation.name == "简阳市人民医院"
+
+
+@pytest.mark.django_db
+def test_home_overview_counts_each_institution_once(make_org):
+    from countybridge.core.selectors import county_city_overview
+
+    # two hospitals and one school in 大邑, whose 11 townships must not multiply the counts
+    make_org("510129", "hospital", hospital_level=2)
+    make_org("510129", "hospital", hospital_level=3)
+    make_org("510129", "hospital", hospital_level=1)
+    make_org("510129", "school")
+    row = next(r for r in county_city_overview()["counties"] if r["code"] == "510129")
+    assert (row["secondary_hospitals"], row["schools"], row["townships"]) == (2, 1, 11)

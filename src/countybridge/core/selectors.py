@@ -99,9 +99,10 @@ def county_city_overview() -> dict:
             secondary_hospitals=Count(
                 "organisations",
                 filter=Q(organisations__kind="hospital", organisations__hospital_level__gte=2),
+                distinct=True,
             ),
-            primary_care=Count("organisations", filter=Q(organisations__kind="primary_care")),
-            schools=Count("organisations", filter=Q(organisations__kind="school")),
+            primary_care=Count("organisations", filter=Q(organisations__kind="primary_care"), distinct=True),
+            schools=Count("organisations", filter=Q(organisations__kind="school"), distinct=True),
             townships=Count("children", distinct=True),
         )
         .order_by("code")
