@@ -35,7 +35,6 @@ keys: var/dev.env
 demo: deps keys
 	$(BIN)/countybridge migrate --no-input
 	$(BIN)/countybridge demo_data --seed 20251127
-	$(BIN)/countybridge compilemessages --ignore=.venv --ignore=node_modules -v 0 || true
 	$(BIN)/countybridge serve --addr 127.0.0.1:8000
 
 browser-deps:
