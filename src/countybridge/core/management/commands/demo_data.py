@@ -6,6 +6,7 @@ from rich.table import Table
 from countybridge.cadres.demo import load_cadres_demo
 from countybridge.core.demo.loader import DEMO_PASSWORD, demo_load, demo_present, demo_reset, demo_users
 from countybridge.core.services import regions_load
+from countybridge.talent.demo import talent_demo_load, talent_demo_reset
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         console = Console(quiet=quiet)
         regions_load()
         if reset:
+            talent_demo_reset()
             demo_reset()
         if demo_present():
             console.print("demo data already present (use --reset to regenerate)")
@@ -33,6 +35,7 @@ class Command(BaseCommand):
                     progress=lambda pct, stage: bar.update(task, completed=pct, description=stage),
                 )
             console.print(f"generated (synthetic): {counts}")
+            console.print(f"talent (synthetic): {talent_demo_load(seed=seed, scale=scale)}")
         console.print(f"cadres (synthetic): {load_cadres_demo(reset=reset)}")
         table = Table(title=f"Demo logins — password for all: {DEMO_PASSWORD}")
         for column in ("username", "role", "who"):
