@@ -58,3 +58,17 @@ def test_demo_loader_is_idempotent_and_resets(cadre_round):
     assert load_cadres_demo(n_cadres=60, n_open=20, seed=3, as_of=AS_OF) == {"cadres": 0}
     again = load_cadres_demo(n_cadres=40, n_open=10, seed=4, as_of=AS_OF, reset=True)
     assert again["cadres"] == 40
+
+
+def test_plan_job_started_by_another_department_stores_nothing(cadre_round, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    from countybridge.core.jobs import job_start
+    from countybridge.core.jobs.context import JobContext
+    from countybridge.core.jobs.registry import get_kind
+
+    health = make_user("department_officer", domain="health")
+    run = job_start(actor=health, kind="cadres.plan", params={"time_limit": 2}, enqueue=False)
+    with pytest.raises(PermissionDenied):
+        get_kind("cadres.plan").func(JobContext(run, min_interval=0), **run.params)
+    assert not ExchangePlan.objects.exists()

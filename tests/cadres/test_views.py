@@ -151,3 +151,12 @@ def test_pages_in_chinese_and_english(client, org_officer, plan):
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Proposed moves" in client.get(url).content.decode()
+
+
+def test_list_pages_pin_their_query_counts(client, org_officer, plan, django_assert_max_num_queries):
+    client.force_login(org_officer)
+    for url in (reverse("cadres:index"), reverse("cadres:position_list"), reverse("cadres:plan_list"),
+                reverse("cadres:plan_detail", args=[plan.pk]), "/api/cadres/cadres?page_size=200",
+                f"/api/cadres/plans/{plan.pk}"):  # fmt: skip
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
