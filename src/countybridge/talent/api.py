@@ -274,3 +274,109 @@ def events(request):
         {"id": e.pk, "kind": e.kind, "title": e.title, "date": e.date, "county": e.region_id}
         for e in qs[:200]
     ]
+
+
+class TalentIn(Schema):
+    person: int
+    employer: int | None = None
+    degree: str = "none"
+    major: str = ""
+    title: str = "none"
+    field: str = ""
+    years_experience: int = 0
+    skills_text: str = ""
+    achievements: list[str] = []
+    awards: list[Any] = []
+
+
+@router.post(
+    "/talent/talents", response={201: dict}, summary="Create a talent profile for a registered person"
+)
+def create_talent(request, payload: TalentIn):
+    from countybridge.core.models import Person
+
+    user = reader(request)
+    access.require_registry_access(user)
+    person = access.scope_queryset(Person.objects.all(), user).filter(pk=payload.person).first()
+    if person is None:
+        from django.http import Http404
+
+        raise Http404
+    employer = None
+    if payload.employer:
+        employer = access.scope_queryset(Organisation.objects.all(), user).filter(pk=payload.employer).first()
+        if employer is None:
+            raise PermissionDenied("employer outside your scope")
+    data = payload.dict() | {"employer": employer}
+    talent = services.talent_create(actor=user, person=person, data=data, request=request)
+    return Status(201, {"id": talent.pk, "county": talent.region.code})
+
+
+class StatusIn(Schema):
+    status: str
+    note: str = ""
+
+
+@router.patch("/talent/applications/{pk}", summary="Record an application's outcome")
+def set_application_status(request, pk: int, payload: StatusIn):
+    user = reader(request)
+    app = selectors.get(m.JobApplication, user, pk)
+    app = services_recruitment.job_application_set_status(
+        actor=user, application=app, status=payload.status, note=payload.note, request=request
+    )
+    return {"id": app.pk, "status": app.status}
+
+
+class AllocateIn(Schema):
+    programme: str
+    year: int
+    places: int
+    floor: int = 0
+    requests: list[dict[str, Any]]
+
+
+@router.post("/talent/quotas/allocate", response={201: dict}, summary="Allocate programme places (stored)")
+def allocate(request, payload: AllocateIn):
+    result, rows = services_recruitment.quota_allocate(
+        actor=reader(request),
+        programme=payload.programme,
+        year=payload.year,
+        places=payload.places,
+        floor=payload.floor,
+        requests=payload.requests,
+        request=request,
+    )
+    return Status(201, result.to_dict() | {"quotas": [q.pk for q in rows]})
+
+
+class BenefitIn(Schema):
+    cls: str
+    kind: str
+    terms: str
+    amount: float | None = None
+    source_doc: str
+    valid_from: str
+    valid_to: str | None = None
+
+
+@router.get("/talent/benefits", summary="Benefits per class with their source documents")
+def list_benefits(request):
+    return [
+        {
+            "id": b.pk,
+            "class": b.cls,
+            "kind": b.kind,
+            "terms": b.terms,
+            "amount": b.amount,
+            "source_doc": b.source_doc,
+            "valid_from": b.valid_from,
+            "valid_to": b.valid_to,
+        }
+        for b in selectors.benefits(reader(request))
+    ]
+
+
+@router.post("/talent/benefits", response={201: dict}, summary="Record a benefit (city administrators)")
+def create_benefit(request, payload: BenefitIn):
+    b = services_alliance.benefit_save(actor=reader(request), data=payload.dict(), request=request)
+    return Status(201, {"id": b.pk})

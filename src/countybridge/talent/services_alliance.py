@@ -132,3 +132,36 @@ def satisfaction_by_county(queryset) -> list[dict]:
         )
         .order_by("region__code")
     )
+
+
+@transaction.atomic
+def benefit_save(*, actor, data: dict, benefit=None, request=None):
+    """Benefits per class come from their own source document (never derived from the catalogue); city-wide,
+    so only city administrators and departments write them."""
+    from countybridge.core import access
+    from countybridge.core.models import Role
+
+    from .models import Benefit
+
+    access.require_role(actor, Role.CITY_ADMIN, Role.DEPARTMENT_OFFICER)
+    obj = benefit or Benefit()
+    created = obj.pk is None
+    for key, value in data.items():
+        setattr(obj, key, value)
+    problems = []
+    if obj.cls not in ("A", "B", "C", "D", "E", "F"):
+        problems.append(problem("cls", obj.cls, "类别应为A–F", "The class is A to F"))
+    try:
+        obj.full_clean()  # also turns ISO date strings into dates
+    except ValidationError as exc:
+        problems += _bilingual(exc)
+    else:
+        if obj.valid_to and obj.valid_to < obj.valid_from:
+            problems.append(
+                problem("valid_to", obj.valid_to, "失效日期早于生效日期", "valid_to is before valid_from")
+            )
+    if problems:
+        raise ServiceValidationError(problems)
+    obj.save()
+    audit.record(actor=actor, action=A.CREATE if created else A.UPDATE, obj=obj, request=request)
+    return obj

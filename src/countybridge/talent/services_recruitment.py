@@ -232,3 +232,36 @@ def quota_consume(*, actor, quota: Quota, application: JobApplication, request=N
                 details={"event": "consume", "application": application.pk},
             )
         return use
+
+
+@transaction.atomic
+def job_application_set_status(
+    *, actor, application: JobApplication, status: str, note: str = "", request=None
+):
+    """An officer of the position's county (or its employer's staff) records the outcome; a withdrawn or
+    refused application gives back any programme place it held."""
+    app = JobApplication.objects.select_for_update().get(pk=application.pk)
+    if access.role_of(actor) == Role.INSTITUTION_STAFF:
+        if actor.organisation_id != app.position.employer_id:
+            raise PermissionDenied("another employer's application")
+    elif access.role_of(actor) == Role.PUBLIC and app.applicant_id == actor.pk and status == "withdrawn":
+        pass
+    else:
+        require_county_write(actor, app.region)
+    if status not in JobApplication.Status.values:
+        raise ServiceValidationError(
+            [
+                problem(
+                    "status",
+                    status,
+                    f"状态应为 {'、'.join(JobApplication.Status.values)}",
+                    f"status must be one of {', '.join(JobApplication.Status.values)}",
+                )
+            ]
+        )
+    app.status, app.note = status, note[:300]
+    app.save()
+    if status in (JobApplication.Status.WITHDRAWN, JobApplication.Status.REJECTED):
+        QuotaUse.objects.filter(application=app).delete()  # quotas.release: the place goes back
+    audit.record(actor=actor, action=A.UPDATE, obj=app, request=request, details={"status": status})
+    return app
