@@ -1,0 +1,39 @@
+"""Outbreak detection on count time series: pure numpy, no Django, each method reproducing its reference.
+
+Every method takes counts as a 1-D array (periods) or a 2-D array (series × periods, evaluated all at once)
+and returns a `DetectionResult` (upperbound, alarm, status) of the same shape:
+
+- `fixed_threshold`: any single case of a 甲类 or 甲类-managed disease signals at once;
+- `ears_c`: EARS C1, C2, C3 as R `surveillance::earsC`;
+- `cusum_rossi`: CUSUM with Rossi's transformation as R `surveillance::cusum(trans = "rossi")`;
+- `cidars_weekly` / `cidars_daily`: China's moving-percentile method (CIDARS MPM) as the platform
+  defines it (facts file § 2).
+"""
+
+from ._common import (
+    INSUFFICIENT_HISTORY,
+    OK,
+    UNDEFINED,
+    DetectionInputError,
+    DetectionResult,
+)
+from .cidars import DailyResult, cidars_daily, cidars_weekly
+from .cusum import cusum_rossi
+from .ears import ears_c
+from .fixed import fixed_threshold
+from .periods import iso_week_periods
+
+__all__ = [
+    "INSUFFICIENT_HISTORY",
+    "OK",
+    "UNDEFINED",
+    "DailyResult",
+    "DetectionInputError",
+    "DetectionResult",
+    "cidars_daily",
+    "cidars_weekly",
+    "cusum_rossi",
+    "ears_c",
+    "fixed_threshold",
+    "iso_week_periods",
+]
