@@ -34,6 +34,7 @@ PAGES = [
     "/talent/s/stations/",
     "/talent/s/signups/",
     "/talent/s/enrolments/",
+    "/talent/benefits/",
 ]
 
 
@@ -132,3 +133,32 @@ def test_service_request_form_bad_input_and_scope(officers, make_talent):
         {"region": officers[DAYI].region_id, "kind": "fair", "title": "x", "date": "2026-12-01"},
     )
     assert r.status_code == 200 and not Event.objects.exists()
+
+
+def test_benefit_page_and_application_status(officers, make_talent, make_position):
+    from countybridge.talent.models import Benefit, JobApplication
+    from countybridge.talent.services_recruitment import job_apply
+
+    url = "/talent/benefits/"
+    assert login(officers["auditor"]).get(url).status_code == 403
+    assert login(officers[JIANYANG]).post(url, {"cls": "A"}).status_code == 403
+    r = login(officers["admin"]).post(url, {"cls": "Z", "kind": "", "valid_from": "x"})
+    assert "类别应为A–F" in r.content.decode() and "The class is A to F" in r.content.decode()
+    assert not Benefit.objects.exists()
+    good = {
+        "cls": "A",
+        "kind": "housing",
+        "terms": "购房补贴",
+        "source_doc": "示例",
+        "valid_from": "2024-01-01",
+    }
+    assert login(officers["admin"]).post(url, good).status_code == 302 and Benefit.objects.count() == 1
+    assert f"/talent/rulesets/{JIANYANG}/" in login(officers[JIANYANG]).get("/talent/").content.decode()
+
+    app = job_apply(actor=officers[JIANYANG], position=make_position(), talent=make_talent())
+    r = login(officers[DAYI]).post("/talent/applications/", {"application": app.pk, "status": "hired"})
+    assert r.status_code == 404
+    r = login(officers[JIANYANG]).post("/talent/applications/", {"application": app.pk, "status": "bogus"})
+    assert "状态应为" in r.content.decode()
+    login(officers[JIANYANG]).post("/talent/applications/", {"application": app.pk, "status": "hired"})
+    assert JobApplication.objects.get().status == "hired"

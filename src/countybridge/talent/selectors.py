@@ -25,8 +25,6 @@ def scoped(model, user) -> QuerySet:
         if hasattr(model, "talent_id") or any(f.name == "talent" for f in model._meta.fields):
             return qs.filter(talent__person_id=user.person_id)
         return qs.none()
-    if model in (m.Position, m.Event, m.TrainingProgramme) and role == Role.PUBLIC:
-        return qs
     return access.scope_queryset(qs, user)
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("positions/", views.position_list, name="position_list"),
     path("positions/<int:pk>/", views.position_detail, name="position_detail"),
     path("applications/", views.application_list, name="application_list"),
+    path("benefits/", views.benefit_list, name="benefit_list"),
     path("quotas/", views_alliance.quota_list, name="quota_list"),
     path("s/<slug:slug>/", views_alliance.section_list, name="section_list"),
     path("s/<slug:slug>/new/", views_alliance.section_edit, name="section_new"),

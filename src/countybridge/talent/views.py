@@ -13,7 +13,7 @@ from countybridge.core import access
 from countybridge.core.models import Region, Role
 from countybridge.core.services.errors import ServiceValidationError
 
-from . import match, selectors, services, services_recruitment
+from . import match, selectors, services, services_alliance, services_recruitment
 from . import models as m
 
 READERS = access.REGISTRY_ROLES | {Role.PUBLIC}
@@ -41,9 +41,9 @@ def index(request):
         "positions": selectors.open_positions(user).count(),
         "job_applications": selectors.scoped(m.JobApplication, user).count(),
     }
-    return render(
-        request, "talent/index.html", {"counts": counts, "is_officer": access.can_see_registries(user)}
-    )
+    county = user.region.code if access.role_of(user) == Role.COUNTY_OFFICER else None
+    context = {"counts": counts, "is_officer": access.can_see_registries(user), "ruleset_county": county}
+    return render(request, "talent/index.html", context)
 
 
 @login_required
@@ -233,5 +233,50 @@ def _k(request) -> int:
 @login_required
 def application_list(request):
     user = reader(request)
+    errors = []
+    if request.method == "POST":
+        app = selectors.get(m.JobApplication, user, request.POST.get("application") or 0)
+        try:
+            services_recruitment.job_application_set_status(
+                actor=user, application=app, status=request.POST.get("status", ""), request=request
+            )
+            return redirect("talent:application_list")
+        except ServiceValidationError as exc:
+            errors = exc.problems
     rows = selectors.scoped(m.JobApplication, user).select_related("position", "talent__person")[:200]
-    return render(request, "talent/application_list.html", {"applications": rows})
+    return render(
+        request,
+        "talent/application_list.html",
+        {
+            "applications": rows,
+            "errors": errors,
+            "statuses": m.JobApplication.Status.choices,
+            "can_set": access.can_see_registries(user),
+        },
+    )
+
+
+@login_required
+def benefit_list(request):
+    user = reader(request)
+    if access.role_of(user) == Role.PUBLIC:
+        raise PermissionDenied("officers only")
+    errors, form = [], {}
+    can_edit = access.role_of(user) in (Role.CITY_ADMIN, Role.DEPARTMENT_OFFICER)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("city-wide writers only")
+        form = request.POST
+        data = {k: form.get(k, "").strip() for k in ("cls", "kind", "terms", "source_doc", "valid_from")}
+        data["valid_to"] = form.get("valid_to") or None
+        data["amount"] = form.get("amount") or None
+        try:
+            services_alliance.benefit_save(actor=user, data=data, request=request)
+            return redirect("talent:benefit_list")
+        except ServiceValidationError as exc:
+            errors = exc.problems
+    return render(
+        request,
+        "talent/benefit_list.html",
+        {"benefits": selectors.benefits(user), "errors": errors, "form": form, "can_edit": can_edit},
+    )
