@@ -5,7 +5,7 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ["identifiers", "demo_generation", "matching", "circuits", "cadre_plan"]
+BENCHMARKS = ["identifiers", "demo_generation", "matching", "circuits", "cadre_plan", "detection"]
 
 
 def main() -> int:
