@@ -243,3 +243,7 @@ def set_rules(request, payload: RulesIn):
     version = services.ruleset_update(actor=request.auth, settings=payload.settings, note=payload.note,
                                       request=request)  # fmt: skip
     return {"version": version.version, "rules": version.rules}
+
+
+# Registry writes (create/edit cadres, careers, assessments, relatives, positions) hang on this router too.
+from . import api_registry  # noqa: E402, F401

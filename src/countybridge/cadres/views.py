@@ -19,6 +19,7 @@ from countybridge.core.services.errors import ServiceValidationError
 from . import selectors, services
 from .models import QuotaKind
 from .planning.rules import RULE_CODES
+from .views_registry import choice_tables
 
 
 def _ctx(request, **extra) -> dict:
@@ -38,7 +39,7 @@ def index(request):
 @login_required
 def cadre_detail(request, pk: int):
     cadre = selectors.cadre_get(user=request.user, pk=pk, request=request)
-    return render(request, "cadres/cadre_detail.html", _ctx(request, cadre=cadre, errors=[]))
+    return render(request, "cadres/cadre_detail.html", _ctx(request, cadre=cadre, errors=[], **choice_tables()))
 
 
 @login_required
@@ -55,7 +56,8 @@ def training_add(request, pk: int):
     except ServiceValidationError as exc:
         cadre = selectors.cadre_get(user=request.user, pk=pk, request=request)
         return render(
-            request, "cadres/cadre_detail.html", _ctx(request, cadre=cadre, errors=exc.problems), status=400
+            request, "cadres/cadre_detail.html", _ctx(request, cadre=cadre, errors=exc.problems, **choice_tables()),
+            status=400,
         )
     messages.success(request, _("Training record added."))
     return redirect("cadres:cadre_detail", pk=pk)
