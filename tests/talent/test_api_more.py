@@ -79,3 +79,35 @@ def test_benefits_are_a_separate_table_with_source(officers):
     assert post(admin, "/api/talent/benefits", good).status_code == 201
     assert client_for(officers[JIANYANG]).get("/api/talent/benefits").json()[0]["source_doc"] == "示例文件"
     assert client_for(officers["auditor"]).get("/api/talent/benefits").status_code == 403
+
+
+def test_talent_submits_service_request_and_signs_up(officers, make_talent, make_user, region):
+    import datetime as dt
+
+    from countybridge.talent.models import Event, EventSignup, ServiceRequest, ServiceStation
+
+    talent = make_talent(JIANYANG)
+    me = client_for(make_user("public", person=talent.person))
+    station = ServiceStation.objects.create(name="简阳人才服务站", region=region(JIANYANG), kinds=["housing"])
+    r = post(me, "/api/talent/service-requests", {"kind": "flying", "deadline": "not-a-date"})
+    assert r.status_code == 422 and all(
+        d["message_zh"] and d["message_en"] for d in r.json()["error"]["details"]
+    )
+    assert not ServiceRequest.objects.exists()
+    r = post(me, "/api/talent/service-requests", {"kind": "housing", "deadline": "2026-12-31"})
+    assert r.status_code == 201 and r.json()["station"] == station.pk
+    assert (
+        post(
+            client_for(officers[JIANYANG]),
+            "/api/talent/service-requests",
+            {"kind": "housing", "deadline": "2026-12-31"},
+        ).status_code
+        == 403
+    )
+    mine = me.get("/api/talent/service-requests").json()["requests"]
+    assert len(mine) == 1
+    assert client_for(officers[DAYI]).get("/api/talent/service-requests").json()["requests"] == []
+    event = Event.objects.create(region=region(DAYI), kind="fair", title="招聘会", date=dt.date(2026, 12, 1))
+    assert post(me, f"/api/talent/events/{event.pk}/sign-up", {}).status_code == 201
+    assert post(me, f"/api/talent/events/{event.pk}/sign-up", {}).status_code == 422
+    assert EventSignup.objects.count() == 1

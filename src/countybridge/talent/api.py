@@ -12,7 +12,7 @@ from ninja import Field as F
 from countybridge.core import access
 from countybridge.core.models import Organisation, Region, Role
 
-from . import match, selectors, services, services_alliance, services_recruitment
+from . import match, selectors, services, services_recruitment
 from . import models as m
 
 router = Router(tags=["talent"])
@@ -248,34 +248,6 @@ def consume_quota(request, pk: int, payload: ConsumeIn):
     return Status(201, {"quota": quota.pk, "used": quota.uses.count(), "places": quota.places})
 
 
-@router.get("/talent/service-requests", summary="Service-alliance requests and satisfaction per county")
-def service_requests(request):
-    qs = selectors.scoped(m.ServiceRequest, reader(request))
-    return {
-        "requests": [
-            {
-                "id": x.pk,
-                "kind": x.kind,
-                "status": x.status,
-                "deadline": x.deadline,
-                "station": x.station_id,
-                "satisfaction": x.satisfaction,
-            }
-            for x in qs[:200]
-        ],
-        "by_county": services_alliance.satisfaction_by_county(qs),
-    }
-
-
-@router.get("/talent/events", summary="Fairs, competitions and SOE project lists")
-def events(request):
-    qs = selectors.public_listing(m.Event, reader(request))
-    return [
-        {"id": e.pk, "kind": e.kind, "title": e.title, "date": e.date, "county": e.region_id}
-        for e in qs[:200]
-    ]
-
-
 class TalentIn(Schema):
     person: int
     employer: int | None = None
@@ -349,34 +321,4 @@ def allocate(request, payload: AllocateIn):
     return Status(201, result.to_dict() | {"quotas": [q.pk for q in rows]})
 
 
-class BenefitIn(Schema):
-    cls: str
-    kind: str
-    terms: str
-    amount: float | None = None
-    source_doc: str
-    valid_from: str
-    valid_to: str | None = None
-
-
-@router.get("/talent/benefits", summary="Benefits per class with their source documents")
-def list_benefits(request):
-    return [
-        {
-            "id": b.pk,
-            "class": b.cls,
-            "kind": b.kind,
-            "terms": b.terms,
-            "amount": b.amount,
-            "source_doc": b.source_doc,
-            "valid_from": b.valid_from,
-            "valid_to": b.valid_to,
-        }
-        for b in selectors.benefits(reader(request))
-    ]
-
-
-@router.post("/talent/benefits", response={201: dict}, summary="Record a benefit (city administrators)")
-def create_benefit(request, payload: BenefitIn):
-    b = services_alliance.benefit_save(actor=reader(request), data=payload.dict(), request=request)
-    return Status(201, {"id": b.pk})
+from . import api_alliance  # noqa: E402, F401  (adds its routes to this router)

@@ -165,3 +165,60 @@ def benefit_save(*, actor, data: dict, benefit=None, request=None):
     obj.save()
     audit.record(actor=actor, action=A.CREATE if created else A.UPDATE, obj=obj, request=request)
     return obj
+
+
+def _own_talent(actor):
+    from .models import TalentProfile
+
+    talent = TalentProfile.objects.filter(person_id=actor.person_id).first() if actor.person_id else None
+    if talent is None:
+        raise ServiceValidationError(
+            [problem("talent", "", "您尚无人才档案", "You have no talent profile yet", "missing")]
+        )
+    return talent
+
+
+@transaction.atomic
+def service_request_submit(*, actor, kind: str, deadline, note: str = "", request=None) -> ServiceRequest:
+    """A talent (public user) asks the alliance for a service; it is routed to a station of their county
+    offering that kind (the first by name), or left for the county to route."""
+    from countybridge.core import access
+    from countybridge.core.models import Role
+
+    from .models import ServiceStation
+
+    access.require_role(actor, Role.PUBLIC)
+    talent = _own_talent(actor)
+    stations = ServiceStation.objects.filter(region=talent.region).order_by("name")
+    station = next((s for s in stations if kind in (s.kinds or [])), None)
+    obj = ServiceRequest(
+        talent=talent, region=talent.region, kind=kind, deadline=deadline, note=note, station=station
+    )
+    problems = _extra_checks(obj)
+    try:
+        obj.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        problems += _bilingual(exc)
+    if problems:
+        raise ServiceValidationError(problems)
+    obj.save()
+    audit.record(actor=actor, action=A.CREATE, obj=obj, request=request)
+    return obj
+
+
+@transaction.atomic
+def event_sign_up(*, actor, event, request=None) -> EventSignup:
+    from countybridge.core import access
+    from countybridge.core.models import Role
+
+    access.require_role(actor, Role.PUBLIC)
+    talent = _own_talent(actor)
+    try:
+        with transaction.atomic():
+            signup = EventSignup.objects.create(event=event, talent=talent, region=talent.region)
+    except IntegrityError:
+        raise ServiceValidationError(
+            [problem("event", event.pk, "已报名", "Already signed up", "duplicate")]
+        ) from None
+    audit.record(actor=actor, action=A.CREATE, obj=signup, request=request)
+    return signup
