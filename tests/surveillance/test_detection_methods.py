@@ -188,6 +188,8 @@ def test_bad_parameters_raise_a_bilingual_error():
         (lambda: cidars_weekly(counts, percentile=120), "percentile"),
         (lambda: cusum_rossi(counts, m=np.ones(4)), "one per series"),
         (lambda: cusum_rossi(counts, start=0), "baseline"),
+        (lambda: cusum_rossi(counts, m=-1.0), "expected count"),
+        (lambda: cusum_rossi(counts, m=np.nan), "expected count"),
         (lambda: ears_c(counts, method="C4"), "C1, C2 or C3"),
         (lambda: ears_c(counts, baseline=2), "at least 3"),
         (lambda: ears_c(counts, alpha=1.5), "alpha"),

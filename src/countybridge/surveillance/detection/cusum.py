@@ -41,17 +41,23 @@ def cusum_rossi(counts, *, start: int = 52, k: float = 1.04, h: float = 2.26, m=
     if n_periods <= start:
         return finish(upperbound, alarm, status, one_d)
     mean = x[:, :start].mean(axis=1, keepdims=True) if m is None else per_series(m, n_series, "m")
+    if not np.all(np.isfinite(mean) & (mean >= 0)):
+        raise DetectionInputError(
+            "cusum_m", "CUSUM 期望值 m 应为非负有限数", "CUSUM's expected count m must be finite and ≥ 0"
+        )
     obs = x[:, start:]
     with np.errstate(divide="ignore", invalid="ignore"):
         root_m = np.power(mean, 0.5)
         y = (obs - 3.0 * mean + 2.0 * np.sqrt(obs * mean)) / (2.0 * root_m)
-        previous = np.zeros_like(obs)  # S_{t−1}
-        current = np.zeros_like(obs)  # S_t
+        # the recursion runs over periods; periods × series rows keep each step's data contiguous
+        steps = np.ascontiguousarray(y.T) - k
+        current_t = np.empty_like(steps)  # S_t
         s = np.zeros(n_series)
-        for t in range(obs.shape[1]):
-            previous[:, t] = s
-            s = np.maximum(0.0, s + (y[:, t] - k))  # np.maximum keeps NaN, as R's max does
-            current[:, t] = s
+        for t in range(steps.shape[0]):
+            s = np.maximum(0.0, s + steps[t])  # np.maximum keeps NaN, as R's max does
+            current_t[t] = s
+        current = current_t.T
+        previous = np.concatenate([np.zeros((n_series, 1)), current[:, :-1]], axis=1)  # S_{t−1}
         m15 = np.power(mean, 1.5)
         ub = (
             2.0 * h * root_m
