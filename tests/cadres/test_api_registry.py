@@ -106,3 +106,23 @@ def test_api_bad_input_is_bilingual_and_saves_nothing(client, org_officer, seede
     assert response.status_code == 422 and Cadre.objects.get(pk=cadre.pk).level == "处级副职"
     response = client.patch(f"/api/cadres/positions/{position.pk}", {"reports_to": "P-T1"}, content_type=J)
     assert response.status_code == 422 and Position.objects.get(pk=position.pk).reports_to_id is None
+
+
+def test_api_registers_the_person_with_the_cadre(client, org_officer, db):
+    import datetime as dt
+
+    from countybridge.core.identifiers import make_resident_id
+    from countybridge.core.models import Person
+
+    client.force_login(org_officer)
+    number = make_resident_id(JIANYANG, dt.date(1980, 5, 1), 21)
+    body = cadre_data(code="GB-PER", person={"id_number": number})
+    response = client.post("/api/cadres/cadres", body, content_type=J)
+    assert response.status_code == 201, response.content
+    cadre = Cadre.objects.get(code="GB-PER")
+    assert cadre.person.name == "李明" and cadre.person.id_number_masked != number
+    before = Person.objects.count()
+    response = client.post("/api/cadres/cadres", cadre_data(code="GB-PER2", person={"id_number": "12345678"}),
+                           content_type=J)  # fmt: skip
+    assert response.status_code == 422 and response.json()["error"]["details"][0]["message_en"]
+    assert Person.objects.count() == before and not Cadre.objects.filter(code="GB-PER2").exists()

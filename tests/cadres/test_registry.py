@@ -202,3 +202,32 @@ def test_an_entered_relative_reaches_the_next_plan(cadre_round, org_officer):
     assert kin and set(kin[0].cadre_ids) == {a.id, "GB-KIN"} and "亲属回避" in kin[0].message_zh
     found = explain_pair(a.id, q.id, cadres, positions, rules, as_of=AS_OF)
     assert [f.code for f in found] == ["kinship_avoidance"]
+
+
+def test_career_overlap_level_mismatch_and_one_file_per_person(org_officer, make_person):
+    cadre = registry.cadre_create(actor=org_officer, data=cadre_data())
+    registry.position_create(actor=org_officer, data=position_data())
+    post = registry.career_add(
+        actor=org_officer, cadre=cadre, data={"position": "P-T1", "start": "2020-01-01"}
+    )
+    assert post.level == "处级副职"  # taken from the position
+    with pytest.raises(ServiceValidationError) as exc:
+        registry.career_add(actor=org_officer, cadre=cadre, data={"title": "旧职务", "level": "科级正职",
+                            "start": "2018-01-01", "end": "2021-06-30"})  # fmt: skip
+    assert_bilingual(exc, "overlap")
+    registry.career_add(actor=org_officer, cadre=cadre, data={"title": "旧职务", "level": "科级正职",
+                        "start": "2015-01-01", "end": "2020-01-01"})  # fmt: skip
+    with pytest.raises(ServiceValidationError) as exc:
+        registry.career_update(actor=org_officer, post=post, data={"position": "P-T1", "level": "处级正职",
+                               "start": "2020-01-01"})  # fmt: skip
+    assert_bilingual(exc, "mismatch")
+    assert CareerPost.objects.get(pk=post.pk).level == "处级副职" and CareerPost.objects.count() == 2
+    person = make_person(JIANYANG, name="王芳")
+    born = person.birth_date.isoformat()
+    registry.cadre_create(actor=org_officer, person=person, data=cadre_data(code="GB-P1", birth_date=born))
+    with pytest.raises(ServiceValidationError) as exc:
+        registry.cadre_create(
+            actor=org_officer, person=person, data=cadre_data(code="GB-P2", birth_date=born)
+        )
+    assert_bilingual(exc, "duplicate")
+    assert not Cadre.objects.filter(code="GB-P2").exists()

@@ -76,6 +76,10 @@ def test_officer_creates_and_edits_through_pages(client, org_officer, make_perso
     assert 'data-testid="relative-form"' in detail and "sibling" in detail
     assert client.post(reverse("cadres:relative_add", args=[cadre.pk]),
                        {"relative": "GB-T2", "kinship": "spouse"}).status_code == 302  # fmt: skip
+    rel = Relative.objects.get(cadre=cadre)
+    assert "王芳" in client.get(reverse("cadres:cadre_detail", args=[cadre.pk])).content.decode()
+    assert client.post(reverse("cadres:relative_remove", args=[cadre.pk, rel.pk])).status_code == 302
+    assert not Relative.objects.exists()
     assert client.post(reverse("cadres:assessment_add", args=[cadre.pk]),
                        {"year": "2024", "grade": "优秀"}).status_code == 302  # fmt: skip
     edit_post = reverse("cadres:career_edit", args=[cadre.pk, post.pk])
@@ -112,3 +116,18 @@ def test_bad_input_on_pages_is_bilingual_and_saves_nothing(client, org_officer, 
     assert response.status_code == 400 and not Cadre.objects.filter(code="GB-BAD").exists()
     response = client.post(reverse("cadres:position_new"), position_data(code="P-BAD", function="magic"))
     assert response.status_code == 400 and not Position.objects.filter(code="P-BAD").exists()
+
+
+def test_new_cadre_page_registers_the_person(client, org_officer):
+    import datetime as dt
+
+    from countybridge.core.identifiers import make_resident_id
+
+    client.force_login(org_officer)
+    number = make_resident_id(JIANYANG, dt.date(1980, 5, 1), 31)
+    response = client.post(reverse("cadres:cadre_new"), cadre_data(code="GB-PG", id_number=number))
+    assert response.status_code == 302
+    assert Cadre.objects.get(code="GB-PG").person.region.code == JIANYANG
+    response = client.post(reverse("cadres:cadre_new"), cadre_data(code="GB-PG2", person_id="999999"))
+    assert response.status_code == 400 and "No registered person" in response.content.decode()
+    assert not Cadre.objects.filter(code="GB-PG2").exists()

@@ -13,98 +13,19 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from countybridge.core import audit
-from countybridge.core.models import AuditEvent, Organisation, Person, Region, RegionLevel
-from countybridge.core.services.errors import FieldProblem, ServiceValidationError
+from countybridge.core.models import AuditEvent, Organisation, Person
 from countybridge.core.services.people import person_register
 
 from .models import Assessment, Cadre, CareerPost, Position, Relative
 from .planning.model import ASSESSMENT_SCORES, FUNCTIONS, KINSHIP, LEVELS, UNIT_TYPES
+from .registry_checks import Checker
 from .selectors import require_edit
 
 
-class _Checker:
-    """Collects every problem of one form so the officer sees them all at once, not one per submit."""
-
-    def __init__(self, data: dict[str, Any]):
-        self.data = data
-        self.problems: list[FieldProblem] = []
-
-    def fail(self, field: str, value: Any, zh: str, en: str, code: str = "invalid") -> None:
-        self.problems.append(FieldProblem(field, str(value)[:100], zh, en, code))
-
-    def raw(self, field: str) -> Any:
-        value = self.data.get(field)
-        return value.strip() if isinstance(value, str) else value
-
-    def text(self, field: str, zh: str, en: str, max_len: int, required: bool = True) -> str:
-        value = str(self.raw(field) or "")
-        if required and not value:
-            self.fail(field, value, f"请填写{zh}", f"{en} is required", "required")
-        elif len(value) > max_len:
-            self.fail(field, value, f"{zh}不能超过{max_len}个字", f"{en} is longer than {max_len}", "length")
-        return value
-
-    def date(self, field: str, zh: str, en: str, required: bool = True) -> dt.date | None:
-        value = self.raw(field)
-        if value in (None, ""):
-            if required:
-                self.fail(field, "", f"请填写{zh}", f"{en} is required", "required")
-            return None
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(field, value, f"{zh}应为 YYYY-MM-DD 格式", f"{en} must be a date (YYYY-MM-DD)", "type")
-            return None
-
-    def number(self, field: str, zh: str, en: str, low: float, high: float, whole: bool = False, default=0):
-        value = self.raw(field)
-        if value in (None, ""):
-            value = default
-        try:
-            number = int(str(value)) if whole else float(str(value))
-        except ValueError:
-            kind_zh, kind_en = ("整数", "a whole number") if whole else ("数字", "a number")
-            self.fail(field, value, f"{zh}应为{kind_zh}", f"{en} must be {kind_en}", "type")
-            return 0
-        if not low <= number <= high:
-            self.fail(field, value, f"{zh}应在{low}到{high}之间", f"{en} must be {low}-{high}", "range")
-        return number
-
-    def choice(self, field: str, table, zh: str, en: str) -> str:
-        value = str(self.raw(field) or "")
-        if value not in table:
-            self.fail(field, value, f"{zh}「{value}」不在代码表中", f"Unknown {en} '{value}'", "unknown")
-        return value
-
-    def county(self, field: str) -> Region | None:
-        code = str(self.raw(field) or "")
-        # The city itself stands for municipal departments; county-level divisions for counties and districts.
-        levels = (RegionLevel.CITY, RegionLevel.COUNTY)
-        region = Region.objects.filter(code=code, level__in=levels, valid_to__isnull=True).first()
-        if region is None:
-            self.fail(
-                field, code, "行政区划代码无效（应为市或区(市)县）", "Unknown city or county code", "unknown"
-            )
-        return region
-
-    def flag(self, field: str) -> bool:
-        return self.raw(field) in (True, "1", "on", "true", "True", 1)
-
-    def codes(self, field: str) -> list[str]:
-        value = self.raw(field) or []
-        items = value.replace("，", ",").split(",") if isinstance(value, str) else list(value)
-        return sorted({str(v).strip() for v in items if str(v).strip()})
-
-    def done(self) -> None:
-        if self.problems:
-            raise ServiceValidationError(self.problems)
-
-
-def _cadre_values(check: _Checker) -> dict[str, Any]:
+def _cadre_values(check: Checker) -> dict[str, Any]:
     values = {
         "code": check.text("code", "干部编号", "Code", 40),
         "name": check.text("name", "姓名", "Name", 64),
@@ -151,10 +72,14 @@ def cadre_create(
     """A new cadre file, linked to an existing person or to one registered now through core's person
     service (same transaction: a refused cadre leaves no orphan person behind)."""
     require_edit(actor)
-    check = _Checker(data)
+    check = Checker(data)
     values = _cadre_values(check)
     if values["code"] and Cadre.objects.filter(code=values["code"]).exists():
         check.fail("code", values["code"], "干部编号已存在", "A cadre with this code exists", "duplicate")
+    if person is not None and Cadre.objects.filter(person=person).exists():
+        check.fail(
+            "person_id", person.pk, "该人员已有干部档案", "This person already has a cadre file", "duplicate"
+        )
     if person is not None and values["birth_date"] and person.birth_date != values["birth_date"]:
         check.fail("birth_date", values["birth_date"], "出生日期与人员登记不符",
                    "Birth date does not match the registered person", "mismatch")  # fmt: skip
@@ -173,7 +98,7 @@ def cadre_update(*, actor, cadre: Cadre, data: dict[str, Any], request=None) -> 
     """Replace the file's fields (the whole form is submitted, so every field is re-validated)."""
     require_edit(actor)
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
-    check = _Checker(data)
+    check = Checker(data)
     values = _cadre_values(check)
     if values["code"] and Cadre.objects.filter(code=values["code"]).exclude(pk=cadre.pk).exists():
         check.fail("code", values["code"], "干部编号已存在", "A cadre with this code exists", "duplicate")
@@ -187,7 +112,7 @@ def cadre_update(*, actor, cadre: Cadre, data: dict[str, Any], request=None) -> 
     return cadre
 
 
-def _post_values(check: _Checker, cadre: Cadre, post: CareerPost | None) -> dict[str, Any]:
+def _post_values(check: Checker, cadre: Cadre, post: CareerPost | None) -> dict[str, Any]:
     position = None
     code = str(check.raw("position") or "")
     if code:
@@ -196,6 +121,8 @@ def _post_values(check: _Checker, cadre: Cadre, post: CareerPost | None) -> dict
             check.fail(
                 "position", code, f"没有编号为「{code}」的职位", f"No position with code '{code}'", "unknown"
             )
+    if position is not None and not check.raw("level"):
+        check.data = dict(check.data, level=position.level)  # the position's own level unless stated
     values = {
         "position": position,
         "title": check.text("title", "职务名称", "Post title", 160, required=position is None),
@@ -208,10 +135,21 @@ def _post_values(check: _Checker, cadre: Cadre, post: CareerPost | None) -> dict
     }
     if position is not None and not values["title"]:
         values["title"] = f"{position.unit_name} {position.title}"[:160]
+    if position is not None and values["level"] and values["level"] != position.level:
+        check.fail("level", values["level"], f"职级与职位的职级（{position.level}）不一致",
+                   f"The level differs from the position's level ({position.level})", "mismatch")  # fmt: skip
     start, end = values["start"], values["end"]
     if start and end and end < start:
         check.fail("end", end, "任职结束日期早于开始日期", "The end date is before the start date", "order")
     others = cadre.career.exclude(pk=post.pk if post else None)
+    if start and (not end or end >= start):
+        # Periods [start, end] may touch (a move on one day) but not overlap: a cadre holds one post at a time.
+        clash = others.filter(start__lt=end or dt.date.max).filter(Q(end__isnull=True) | Q(end__gt=start))
+        if end is None:
+            clash = clash.exclude(end__isnull=True)  # reported as a second current post below
+        if clash.exists():
+            check.fail("start", start, "任职时间与该干部的其他任职经历重叠",
+                       "The period overlaps another post of this cadre", "overlap")  # fmt: skip
     if end is None:
         if others.filter(end__isnull=True).exists():
             check.fail("end", "", "该干部已有现任职务，请先填写原职务的结束日期",
@@ -238,7 +176,7 @@ def _follow_current(cadre: Cadre, post: CareerPost) -> None:
 def career_add(*, actor, cadre: Cadre, data: dict[str, Any], request=None) -> CareerPost:
     require_edit(actor)
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
-    check = _Checker(data)
+    check = Checker(data)
     values = _post_values(check, cadre, None)
     check.done()
     post = CareerPost.objects.create(cadre=cadre, **values)
@@ -253,7 +191,7 @@ def career_update(*, actor, post: CareerPost, data: dict[str, Any], request=None
     require_edit(actor)
     cadre = Cadre.objects.select_for_update().get(pk=post.cadre_id)
     post = CareerPost.objects.select_for_update().get(pk=post.pk)
-    check = _Checker(data)
+    check = Checker(data)
     values = _post_values(check, cadre, post)
     check.done()
     for key, value in values.items():
@@ -269,7 +207,7 @@ def career_update(*, actor, post: CareerPost, data: dict[str, Any], request=None
 def assessment_set(*, actor, cadre: Cadre, year, grade: str, request=None) -> Assessment:
     """The year's grade (one per year: a second entry for the same year corrects the first)."""
     require_edit(actor)
-    check = _Checker({"year": year, "grade": grade})
+    check = Checker({"year": year, "grade": grade})
     year = check.number("year", "考核年度", "Year", 1950, 2100, whole=True)
     grade = check.choice("grade", ASSESSMENT_SCORES, "考核等次", "assessment grade")
     check.done()
@@ -283,7 +221,7 @@ def assessment_set(*, actor, cadre: Cadre, year, grade: str, request=None) -> As
 def relative_add(*, actor, cadre: Cadre, relative_code: str, kinship: str, request=None) -> Relative:
     """Declare a relative who is also a cadre; the planner reads the pair for avoidance (回避)."""
     require_edit(actor)
-    check = _Checker({"relative": relative_code, "kinship": kinship})
+    check = Checker({"relative": relative_code, "kinship": kinship})
     code = str(check.raw("relative") or "")
     kinship = check.choice("kinship", KINSHIP, "亲属关系", "kinship code")
     other = Cadre.objects.filter(code=code).first()
@@ -309,7 +247,7 @@ def relative_remove(*, actor, relative: Relative, request=None) -> None:
                  details={"relative_remove": code, "kinship": kinship})  # fmt: skip
 
 
-def _position_values(check: _Checker, position: Position | None) -> dict[str, Any]:
+def _position_values(check: Checker, position: Position | None) -> dict[str, Any]:
     values = {
         "code": check.text("code", "职位编号", "Code", 40),
         "title": check.text("title", "职务名称", "Post title", 120),
@@ -363,7 +301,7 @@ def _reaches(start: Position, target: Position) -> bool:
 @transaction.atomic
 def position_create(*, actor, data: dict[str, Any], request=None) -> Position:
     require_edit(actor)
-    check = _Checker(data)
+    check = Checker(data)
     values = _position_values(check, None)
     if values["code"] and Position.objects.filter(code=values["code"]).exists():
         check.fail("code", values["code"], "职位编号已存在", "A position with this code exists", "duplicate")
@@ -378,7 +316,7 @@ def position_create(*, actor, data: dict[str, Any], request=None) -> Position:
 def position_update(*, actor, position: Position, data: dict[str, Any], request=None) -> Position:
     require_edit(actor)
     position = Position.objects.select_for_update().get(pk=position.pk)
-    check = _Checker(data)
+    check = Checker(data)
     values = _position_values(check, position)
     if values["code"] and Position.objects.filter(code=values["code"]).exclude(pk=position.pk).exists():
         check.fail("code", values["code"], "职位编号已存在", "A position with this code exists", "duplicate")
