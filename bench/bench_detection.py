@@ -6,6 +6,7 @@ When Rscript with `surveillance` is installed, R's earsC/cusum are timed on a su
 size and distribution, called once per series as an R loop over counties × diseases would, and the speed
 ratio is printed (scaled per series; the data are drawn alike, not identical)."""
 
+import datetime as dt
 import shutil
 import subprocess
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from countybridge.surveillance.detection import cidars_weekly, cusum_rossi, ears_c
+from countybridge.surveillance.detection import cidars_daily, cidars_weekly, cusum_rossi, ears_c
 from tests.surveillance.reference import DATASETS, METHODS, compare, load
 
 RUNS = {
@@ -66,6 +67,15 @@ def run(smoke: bool) -> None:
                 f"  {'R ' + name:18s} {r_seconds:7.3f} s  {1 / r_per_series[name]:12,.0f} series/s  "
                 f"(measured on {r_subset} series, scaled)  ours {r_seconds / seconds:,.0f}× faster"
             )
+    days = 800 if smoke else 1461
+    daily = rng.poisson(means / 7.0, size=(n, days)).astype(float)
+    start = time.perf_counter()
+    result = cidars_daily(daily, first_day=dt.date(2022, 1, 1), percentile=80)
+    seconds = time.perf_counter() - start
+    print(
+        f"  {'cidars-daily':18s} {seconds:7.3f} s  {n / seconds:12,.0f} series/s  ({days} days each; "
+        f"signals {int(result.alarm.sum())}, suppressed repeats {int(result.suppressed.sum())})"
+    )
     print("exactness against R surveillance (max relative difference of upper bounds, alarm mismatches):")
     for dataset in DATASETS:
         reference = load(dataset)

@@ -66,8 +66,10 @@ def _bounds(values: np.ndarray, index: np.ndarray, percentile: np.ndarray) -> np
     available = index >= 0
     n_valid = available.sum(axis=1)
     out = np.full(values.shape, np.nan)
-    for start in range(0, values.shape[0], CHUNK):
-        block = slice(start, start + CHUNK)
+    # series per block: keep the (series, periods, 15) gather near 4 million values (32 MB)
+    rows = max(1, min(CHUNK, 4_000_000 // max(1, index.size)))
+    for start in range(0, values.shape[0], rows):
+        block = slice(start, start + rows)
         baseline = values[block][:, np.where(available, index, 0)]  # (series, periods, m)
         baseline[:, ~available] = np.nan
         out[block] = type7_percentile(baseline, n_valid[np.newaxis, :], percentile[block])
