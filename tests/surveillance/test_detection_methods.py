@@ -186,6 +186,7 @@ def test_bad_parameters_raise_a_bilingual_error():
     cases = [
         (lambda: cidars_weekly(counts, percentile=np.array([80.0, 90.0])), "one per series"),
         (lambda: cidars_weekly(counts, percentile=120), "percentile"),
+        (lambda: cidars_weekly(counts, years_back=2), "3 to 5"),
         (lambda: cusum_rossi(counts, m=np.ones(4)), "one per series"),
         (lambda: cusum_rossi(counts, start=0), "baseline"),
         (lambda: cusum_rossi(counts, m=-1.0), "expected count"),

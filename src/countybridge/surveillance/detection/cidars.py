@@ -51,11 +51,11 @@ WINDOW_DAYS = 7
 def _check_common(percentile, years_back: int, min_cases) -> None:
     for p in np.atleast_1d(np.asarray(percentile, dtype=np.float64)):
         check_range("percentile", float(p), 0.0, 100.0)
-    if int(years_back) != years_back or not 1 <= years_back <= 10:
+    if int(years_back) != years_back or not 3 <= years_back <= 5:  # the facts file's setting range
         raise DetectionInputError(
             "cidars_years_back",
-            f"基线回溯年数应为1到10之间的整数: {years_back}",
-            f"Years back must be a whole number from 1 to 10: {years_back}",
+            f"基线回溯年数应为3到5之间的整数: {years_back}",
+            f"Years back must be a whole number from 3 to 5: {years_back}",
         )
     for c in np.atleast_1d(np.asarray(min_cases, dtype=np.float64)):
         check_range("min_cases", float(c), 0.0)
