@@ -62,18 +62,18 @@ def index() -> MatchIndex:
 
 
 def rank_talents_for(position: Position, user, k: int = 10):
-    """Candidates for a position, limited to the talents the user may see (ranked over a wider pool first)."""
-    result = index().rank_talents(engine_position(position), k=max(k * 5, 50), explain=True)
-    visible = set(
-        selectors.scoped(TalentProfile, user).filter(pk__in=result.ids).values_list("pk", flat=True)
-    )
-    matches = [mt for mt in result.matches if mt.id in visible][:k]
-    talents = TalentProfile.objects.select_related("person", "region").in_bulk([mt.id for mt in matches])
-    return result, [(talents[mt.id], mt) for mt in matches]
+    """Candidates for a position among the talents the user may see: the scope goes to the engine as
+    `within`, so it ranks only inside it and returns k whenever k eligible talents exist there."""
+    visible = list(selectors.scoped(TalentProfile, user).values_list("pk", flat=True))
+    result = index().rank_talents(engine_position(position), k=k, explain=True, within=visible)
+    talents = TalentProfile.objects.select_related("person", "region").in_bulk(result.ids)
+    return result, [(talents[mt.id], mt) for mt in result.matches if mt.id in talents]
 
 
 def rank_positions_for(talent: TalentProfile, user, k: int = 10):
-    result = index().rank_positions(engine_talent(talent), k=k, explain=True)
+    """Positions for a talent among the open positions the user may read (same `within` rule)."""
+    visible = list(selectors.open_positions(user).filter(is_open=True).values_list("pk", flat=True))
+    result = index().rank_positions(engine_talent(talent), k=k, explain=True, within=visible)
     positions = Position.objects.select_related("employer", "region").in_bulk(result.ids)
     return result, [(positions[mt.id], mt) for mt in result.matches if mt.id in positions]
 
