@@ -231,3 +231,15 @@ def test_career_overlap_level_mismatch_and_one_file_per_person(org_officer, make
         )
     assert_bilingual(exc, "duplicate")
     assert not Cadre.objects.filter(code="GB-P2").exists()
+
+
+def test_a_held_position_keeps_its_level(org_officer):
+    cadre = registry.cadre_create(actor=org_officer, data=cadre_data())
+    position = registry.position_create(actor=org_officer, data=position_data())
+    registry.career_add(actor=org_officer, cadre=cadre, data={"position": "P-T1", "start": "2020-01-01"})
+    with pytest.raises(ServiceValidationError) as exc:
+        registry.position_update(actor=org_officer, position=position, data=position_data(level="处级正职"))
+    assert_bilingual(exc, "held")
+    assert Position.objects.get(pk=position.pk).level == "处级副职"
+    registry.position_update(actor=org_officer, position=position, data=position_data(title="常务副县长"))
+    assert Position.objects.get(pk=position.pk).title == "常务副县长"

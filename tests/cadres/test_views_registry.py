@@ -131,3 +131,16 @@ def test_new_cadre_page_registers_the_person(client, org_officer):
     response = client.post(reverse("cadres:cadre_new"), cadre_data(code="GB-PG2", person_id="999999"))
     assert response.status_code == 400 and "No registered person" in response.content.decode()
     assert not Cadre.objects.filter(code="GB-PG2").exists()
+
+
+def test_registry_pages_in_chinese_and_english(client, org_officer, seeded):
+    from django.conf import settings
+
+    client.force_login(org_officer)
+    page = client.get(reverse("cadres:cadre_new")).content.decode()
+    assert "新增干部" in page and "保存干部信息" in page and "亲属" not in page
+    detail = client.get(reverse("cadres:cadre_detail", args=[seeded[0].pk])).content.decode()
+    assert "登记亲属" in detail and "新增任职经历" in detail and "保存考核结果" in detail
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("cadres:position_new")).content.decode()
+    assert "New position" in page and "Save position" in page

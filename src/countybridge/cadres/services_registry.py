@@ -318,6 +318,11 @@ def position_update(*, actor, position: Position, data: dict[str, Any], request=
     position = Position.objects.select_for_update().get(pk=position.pk)
     check = Checker(data)
     values = _position_values(check, position)
+    held = CareerPost.objects.filter(position=position, end__isnull=True).exists()
+    if held and values["level"] in LEVELS and values["level"] != position.level:
+        # The holder's current post carries the level; changing it under them would split the record.
+        check.fail("level", values["level"], "该职位有现任人员，不能修改职级（请先办理任免）",
+                   "The position is held; end the holder's post before changing its level", "held")  # fmt: skip
     if values["code"] and Position.objects.filter(code=values["code"]).exclude(pk=position.pk).exists():
         check.fail("code", values["code"], "职位编号已存在", "A position with this code exists", "duplicate")
     check.done()
