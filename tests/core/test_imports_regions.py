@@ -8,9 +8,7 @@ from countybridge.core.models import AuditEvent, Region
 
 pytestmark = pytest.mark.django_db
 
-GOOD = "区划代码,英文名称,经度,纬度,地形\n510129106,Qiaojiang Town,103.30,30.62,mountain\n510185,Jianyang City,104.55,30.41,hilly\n".encode(
-    "utf-8"
-)
+GOOD = "区划代码,英文名称,经度,纬度,地形\n510129106,Qiaojiang Town,103.30,30.62,mountain\n510185,Jianyang City,104.55,30.41,hilly\n".encode()
 
 
 def test_city_admin_imports_region_descriptions(make_user):
