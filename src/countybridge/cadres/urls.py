@@ -15,7 +15,11 @@ urlpatterns = [
     path("cadres/<int:pk>/career/<int:post_pk>/", views_registry.career_edit, name="career_edit"),
     path("cadres/<int:pk>/assessments/", views_registry.assessment_add, name="assessment_add"),
     path("cadres/<int:pk>/relatives/", views_registry.relative_add, name="relative_add"),
-    path("cadres/<int:pk>/relatives/<int:rel_pk>/remove/", views_registry.relative_remove, name="relative_remove"),
+    path(
+        "cadres/<int:pk>/relatives/<int:rel_pk>/remove/",
+        views_registry.relative_remove,
+        name="relative_remove",
+    ),
     path("positions/new/", views_registry.position_new, name="position_new"),
     path("positions/<int:pk>/edit/", views_registry.position_edit, name="position_edit"),
     path("plans/", views.plan_list, name="plan_list"),

@@ -39,7 +39,9 @@ def index(request):
 @login_required
 def cadre_detail(request, pk: int):
     cadre = selectors.cadre_get(user=request.user, pk=pk, request=request)
-    return render(request, "cadres/cadre_detail.html", _ctx(request, cadre=cadre, errors=[], **choice_tables()))
+    return render(
+        request, "cadres/cadre_detail.html", _ctx(request, cadre=cadre, errors=[], **choice_tables())
+    )
 
 
 @login_required
@@ -56,7 +58,9 @@ def training_add(request, pk: int):
     except ServiceValidationError as exc:
         cadre = selectors.cadre_get(user=request.user, pk=pk, request=request)
         return render(
-            request, "cadres/cadre_detail.html", _ctx(request, cadre=cadre, errors=exc.problems, **choice_tables()),
+            request,
+            "cadres/cadre_detail.html",
+            _ctx(request, cadre=cadre, errors=exc.problems, **choice_tables()),
             status=400,
         )
     messages.success(request, _("Training record added."))
