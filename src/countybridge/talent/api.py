@@ -321,4 +321,4 @@ def allocate(request, payload: AllocateIn):
     return Status(201, result.to_dict() | {"quotas": [q.pk for q in rows]})
 
 
-from . import api_alliance  # noqa: E402, F401  (adds its routes to this router)
+from . import api_alliance, api_selfcert  # noqa: E402, F401  (add their routes to this router)

@@ -120,6 +120,8 @@ class CertificationApplication(Stamped):
     decided_at = models.DateTimeField(null=True, blank=True)
     officer_note = models.CharField(_("officer's note"), max_length=300, blank=True)
 
+    scope_organisation_field = "talent__employer"  # staff read their employees' applications
+
     class Meta:
         ordering = ["-pk"]
 

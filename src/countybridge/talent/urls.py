@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_alliance
+from . import views, views_alliance, views_selfcert
 
 app_name = "talent"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("talents/", views.talent_list, name="talent_list"),
     path("talents/<int:pk>/", views.talent_detail, name="talent_detail"),
     path("talents/<int:talent_pk>/certify/", views.certification_new, name="certification_new"),
+    path("talents/<int:talent_pk>/self-certify/", views_selfcert.self_certify, name="self_certify"),
     path("certifications/", views.certification_list, name="certification_list"),
     path("certifications/<int:pk>/", views.certification_detail, name="certification_detail"),
     path("rulesets/<str:county>/", views.ruleset_edit, name="ruleset_edit"),
