@@ -57,9 +57,18 @@ def _choice(value, choices, field: str, problems: list) -> str:
 # --- talents -------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def talent_create(*, actor, person, data: dict, request=None) -> TalentProfile:
-    require_county_write(actor, person.region)
+def require_talent_write(actor, region, employer) -> None:
+    """Talent profiles: county writers as above; institution staff only for their own employer's employees."""
+    role = access.role_of(actor)
+    if role == Role.INSTITUTION_STAFF:
+        if employer is None or actor.organisation_id != employer.pk:
+            raise PermissionDenied("institution staff write only their own employer's talents")
+        return
+    require_county_write(actor, region)
+
+
+def validate_profile(data: dict) -> tuple[list[FieldProblem], dict]:
+    """The profile fields (not the person): bilingual problems and the cleaned values."""
     problems: list[FieldProblem] = []
     degree = _choice(data.get("degree"), DEGREES, "degree", problems)
     title = _choice(data.get("title"), TITLES, "title", problems)
@@ -71,6 +80,24 @@ def talent_create(*, actor, person, data: dict, request=None) -> TalentProfile:
     for name in ("achievements", "awards"):
         if not isinstance(data.get(name, []), list):
             problems.append(problem(name, data.get(name), "应为列表", "Expected a list"))
+    cleaned = {
+        "employer": data.get("employer"),
+        "degree": degree,
+        "title": title,
+        "major": str(data.get("major", ""))[:64],
+        "field": str(data.get("field", ""))[:32],
+        "years_experience": years,
+        "skills_text": str(data.get("skills_text", "")),
+        "achievements": data.get("achievements", []),
+        "awards": data.get("awards", []),
+    }
+    return problems, cleaned
+
+
+@transaction.atomic
+def talent_create(*, actor, person, data: dict, request=None) -> TalentProfile:
+    require_talent_write(actor, person.region, data.get("employer"))
+    problems, cleaned = validate_profile(data)
     if TalentProfile.objects.filter(person=person).exists():
         problems.append(
             problem(
@@ -84,18 +111,7 @@ def talent_create(*, actor, person, data: dict, request=None) -> TalentProfile:
     if problems:
         raise ServiceValidationError(problems)
     talent = TalentProfile.objects.create(
-        person=person,
-        region=person.region,
-        employer=data.get("employer"),
-        degree=degree,
-        title=title,
-        major=str(data.get("major", ""))[:64],
-        field=str(data.get("field", ""))[:32],
-        years_experience=years,
-        skills_text=str(data.get("skills_text", "")),
-        achievements=data.get("achievements", []),
-        awards=data.get("awards", []),
-        is_synthetic=bool(data.get("is_synthetic")),
+        person=person, region=person.region, is_synthetic=bool(data.get("is_synthetic")), **cleaned
     )
     audit.record(actor=actor, action=A.CREATE, obj=talent, request=request)
     return talent

@@ -161,6 +161,8 @@ def quota_allocate(
     """Allocate municipal places among county employers by the engine's rule and store one Quota per employer."""
     if actor is not None:  # None: the operator's shell
         access.require_role(actor, Role.CITY_ADMIN, Role.DEPARTMENT_OFFICER)
+        if access.role_of(actor) == Role.DEPARTMENT_OFFICER and actor.domain not in ("hr", "organisation"):
+            raise PermissionDenied("only the HR and organisation departments allocate programme places")
     from countybridge.core.models import Organisation
 
     if not programme.strip():
