@@ -38,7 +38,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def _is_transactional(item) -> bool:
     names = getattr(item, "fixturenames", ())
-    return "live_server" in names or "transactional_db" in names
+    marker = item.get_closest_marker("django_db")
+    by_marker = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return "live_server" in names or "transactional_db" in names or bool(by_marker)
 
 
 def _ensure_regions():
