@@ -105,3 +105,35 @@ def test_api_and_page(delegated):
     assert CertificationApplication.objects.count() == 1
     page = c.get(f"/talent/certifications/{CertificationApplication.objects.get().pk}/")
     assert page.status_code == 200 and b"JY-TEST-01" in page.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_self_certifications_never_exceed_the_quota(delegated, make_talent):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    staff, _o, t1, t2, _t = delegated
+    employer = t1.employer
+    talents = [t1, t2] + [make_talent(JIANYANG, name=f"并发{i}", employer=employer) for i in range(4)]
+    barrier, outcomes = threading.Barrier(len(talents)), []
+
+    def go(talent):
+        try:
+            barrier.wait()
+            self_certify(actor=staff, talent=talent, evidence=C_EVIDENCE, documents=ALL_DOCS)
+            outcomes.append("ok")
+        except ServiceValidationError as exc:
+            outcomes.append(exc.problems[0].code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=go, args=(t,)) for t in talents]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("ok") == 1 and outcomes.count("quota_exhausted") == len(talents) - 1
+    assert Certificate.objects.count() == 1
