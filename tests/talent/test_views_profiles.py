@@ -145,3 +145,22 @@ def test_links_shown_to_writers(officers, make_talent, make_user):
     assert b"/talent/quotas/allocate/" not in c.get("/talent/quotas/").content
     hr = client_for(make_user("department_officer", domain="hr"))
     assert b"/talent/quotas/allocate/" in hr.get("/talent/quotas/").content
+
+
+def test_api_staff_create_only_for_own_employer(make_org, make_user, make_person):
+    import json
+
+    mine, theirs = make_org(JIANYANG, kind="employer"), make_org(JIANYANG, kind="employer")
+    staff = make_user("institution_staff", county=JIANYANG, organisation=mine)
+    person = make_person(JIANYANG, name="郑一", organisation=mine)
+    c = client_for(staff)
+
+    def post(body):
+        return c.post("/api/talent/talents", json.dumps(body), content_type="application/json")
+
+    assert post({"person": person.pk, "employer": theirs.pk}).status_code == 403
+    assert post({"person": person.pk}).status_code == 403  # no employer: not theirs to write
+    r = post({"person": person.pk, "employer": mine.pk, "degree": "wizard"})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["message_en"]
+    assert not TalentProfile.objects.exists()
+    assert post({"person": person.pk, "employer": mine.pk, "degree": "master"}).status_code == 201
