@@ -73,3 +73,16 @@ def test_home_overview_counts_each_institution_once(make_org):
     make_org("510129", "school")
     row = next(r for r in county_city_overview()["counties"] if r["code"] == "510129")
     assert (row["secondary_hospitals"], row["schools"], row["townships"]) == (2, 1, 11)
+
+
+@pytest.mark.django_db
+def test_reset_and_reload_keeps_one_login_per_role():
+    from countybridge.core.demo.loader import demo_reset
+
+    demo_load(seed=5, scale=0.1)
+    demo_users()
+    demo_reset()
+    assert not Organisation.objects.filter(is_synthetic=True).exists()
+    demo_load(seed=5, scale=0.1)
+    demo_users()
+    assert User.objects.get(username="jianyang_hospital").organisation.name == "简阳市人民医院"

@@ -168,8 +168,11 @@ def demo_users(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
 
 @transaction.atomic
 def demo_reset() -> None:
-    """Remove synthetic records and demo users (audit rows stay: they are never deleted)."""
-    User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).update(organisation=None, person=None)
+    """Remove synthetic records. Demo accounts are kept (audit rows point at them) but parked as public users
+    without links until `demo_users` restores their roles; a role's scope constraint would refuse less."""
+    User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).update(
+        role="public", region=None, organisation=None, person=None
+    )
     Person.objects.filter(is_synthetic=True).delete()
     Organisation.objects.filter(is_synthetic=True, parent__isnull=False).delete()
     Organisation.objects.filter(is_synthetic=True).delete()
