@@ -28,9 +28,14 @@ def talent_demo_load(*, seed: int, scale: float = 1.0) -> dict[str, int]:
         return {}
     rng = random.Random(seed)
     n_t, n_p = max(20, int(N_TALENTS * scale)), max(5, int(N_POSITIONS * scale))
-    people = list(
-        Person.objects.filter(is_synthetic=True, talent_profile__isnull=True).select_related("region")[:n_t]
-    )
+    # every county city gets talents: take the synthetic people round-robin over their counties
+    by_county: dict[int, list] = {}
+    for person in Person.objects.filter(is_synthetic=True, talent_profile__isnull=True).select_related(
+        "region"
+    ):
+        by_county.setdefault(person.region_id, []).append(person)
+    queues = list(by_county.values())
+    people = [q[i] for i in range(max(map(len, queues), default=0)) for q in queues if i < len(q)][:n_t]
     employers = list(Organisation.objects.filter(is_synthetic=True, kind="employer").select_related("region"))
     if not people or not employers:
         return {}
