@@ -15,7 +15,7 @@ from countybridge.core import selectors as core_selectors
 from countybridge.core.models import Region, RegionLevel
 from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 
-from . import selectors
+from . import selectors, services
 from . import services_registry as registry
 from .api import CadreDetailOut, PositionOut, get_cadre, router
 from .models import CareerPost, Relative
@@ -59,6 +59,12 @@ class CareerIn(Schema):
 class AssessmentIn(Schema):
     year: Value = None
     grade: str = ""
+
+
+class TrainingIn(Schema):
+    title: Value = None
+    year: Value = None
+    hours: Value = None
 
 
 class RelativeIn(Schema):
@@ -152,6 +158,14 @@ def add_assessment(request, pk: int, payload: AssessmentIn):
     cadre = _editable_cadre(request, pk)
     registry.assessment_set(actor=request.auth, cadre=cadre, year=payload.year, grade=payload.grade,
                             request=request)  # fmt: skip
+    return Status(201, get_cadre(request, pk))
+
+
+@router.post("/cadres/{pk}/training", response={201: CadreDetailOut}, summary="Add a training record (hours)")
+def add_training(request, pk: int, payload: TrainingIn):
+    cadre = _editable_cadre(request, pk)
+    services.training_add(actor=request.auth, cadre=cadre, title=payload.title, year=payload.year,
+                          hours=payload.hours, request=request)  # fmt: skip
     return Status(201, get_cadre(request, pk))
 
 

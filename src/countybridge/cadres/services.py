@@ -30,6 +30,7 @@ from .models import (
 )
 from .planning import PlanningInputError, check_plan, plan_exchange
 from .planning.model import LEVEL_INDEX
+from .registry_checks import Checker
 from .selectors import require_edit, ruleset_current
 
 # The local settings the organisation department edits on the rules page: (rule code, parameter).
@@ -341,18 +342,17 @@ def quota_set(*, actor, region: Region, year, kind: str, planned, filled=0, requ
 
 @transaction.atomic
 def training_add(*, actor, cadre: Cadre, title: str, year, hours, request=None) -> TrainingRecord:
+    """One course (title, year, hours); the planner sums the hours into the cadre's training score."""
     require_edit(actor)
-    title = (title or "").strip()
-    if not title:
-        raise _invalid("title", title, "请填写培训名称", "The course title is required", "required")
-    try:
-        hours = float(str(hours).strip())
-    except ValueError:
-        raise _invalid("hours", hours, "学时应为数字", "Hours must be a number", "type") from None
-    if not 0 < hours <= 2000:
-        raise _invalid("hours", hours, "学时应在0到2000之间", "Hours must be between 0 and 2000", "range")
-    record = TrainingRecord.objects.create(cadre=cadre, title=title[:160], year=_int("year", year, 1950, 2100),
-                                           hours=hours)  # fmt: skip
+    check = Checker({"title": title, "year": year, "hours": hours})
+    title = check.text("title", "培训名称", "The course title", 160)
+    year = check.number("year", "培训年度", "Year", 1950, 2100, whole=True, default=None)
+    hours = check.number("hours", "学时", "Hours", 0, 2000, default=None)
+    # Checker's range is inclusive; a course of zero hours is a typing slip, not a record.
+    if hours == 0:
+        check.fail("hours", hours, "学时应大于0", "Hours must be more than 0", "range")
+    check.done()
+    record = TrainingRecord.objects.create(cadre=cadre, title=title, year=year, hours=hours)
     audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=cadre, request=request,
-                 details={"training": title[:80], "hours": hours})  # fmt: skip
+                 details={"training": title[:80], "year": year, "hours": hours})  # fmt: skip
     return record
