@@ -62,7 +62,7 @@ def load_cadres_demo(
         return {"cadres": 0}
     as_of = as_of or dt.date.today()
     rng = random.Random(seed)
-    rnd = generate_round(n_cadres, n_open, seed=seed, as_of=as_of)
+    rnd = generate_round(n_cadres, n_open, seed=seed, as_of=as_of, min_regions=16)  # all 8 county cities
     regions = {r.code: r for r in Region.objects.filter(level__in=["city", "county"], valid_to__isnull=True)}
     positions = {}
     for p in rnd.positions:

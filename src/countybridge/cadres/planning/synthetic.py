@@ -92,8 +92,8 @@ def _bureau(region: str, unit_type: str, k: int, rng: random.Random) -> list[Pos
     return out
 
 
-def _seats(target: int, rng: random.Random) -> list[Position]:
-    n_regions = max(2, min(20, round(0.4 * target / len(LEADERSHIP))))
+def _seats(target: int, rng: random.Random, min_regions: int = 2) -> list[Position]:
+    n_regions = max(min_regions, min(20, round(0.4 * target / len(LEADERSHIP))))
     counties, districts = list(COUNTY_CITIES), list(DISTRICTS)
     places = []
     for i in range(n_regions):  # alternate county cities and urban districts
@@ -164,12 +164,14 @@ def generate_round(
     seed: int = 0,
     as_of: dt.date = dt.date(2025, 3, 1),
     relative_share: float = 0.03,
+    min_regions: int = 2,
 ) -> SyntheticRound:
     """`n_cadres` cadres in their current posts and `n_open` posts offered (half vacant, half held by a cadre
-    of the round), with about `relative_share` of cadres declaring a relative who is also in the round."""
+    of the round), with about `relative_share` of cadres declaring a relative who is also in the round.
+    `min_regions` (county cities and districts alternate) lets a demo include every county city."""
     rng = random.Random(seed)
     n_vacant = n_open // 2
-    seats = _seats(n_cadres + n_vacant, rng)
+    seats = _seats(n_cadres + n_vacant, rng, min_regions)
     regions = sorted({p.region for p in seats if p.region != CITY_CODE})
     order = list(range(len(seats)))
     rng.shuffle(order)
