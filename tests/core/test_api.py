@@ -11,6 +11,8 @@ from django.test import Client
 from countybridge.api import api
 from countybridge.core.api.errors import validation_details
 from countybridge.core.api.strict import allowed_query_names
+from tests.support import assert_error as assert_error_body
+from tests.support import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,22 +49,6 @@ def operations():
 def call(client, method, path, body=None, **extra):
     kwargs = {"content_type": "application/json", "data": json.dumps(body or {})} if method != "get" else {}
     return getattr(client, method)(path, **kwargs, **extra)
-
-
-def assert_error_body(response, status, code=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    error = response.json()["error"]
-    assert error["message_zh"] and error["message_en"] and isinstance(error["details"], list)
-    if code:
-        assert error["code"] == code
-    return error
-
-
-def signed_in(user, **kwargs):
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 # ---------------------------------------------------------------- schema and docs

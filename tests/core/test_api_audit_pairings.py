@@ -6,10 +6,10 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 
 from countybridge.core import audit
 from countybridge.core.models import AuditEvent, Pairing
+from tests.support import assert_error, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,23 +17,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 JIANYANG, DAYI = "510185", "510129"
 
 
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def post(client, path, body):
     return client.post(path, data=json.dumps(body), content_type="application/json")
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["message_zh"] and error["message_en"]
-    if code:
-        assert error["code"] == code
-    return error
 
 
 def event_at(when: dt.datetime, **fields) -> AuditEvent:

@@ -6,12 +6,12 @@ import threading
 
 import pytest
 from django.db import connection, connections
-from django.test import Client
 
 from countybridge.core.identifiers import make_resident_id
 from countybridge.core.models import AuditEvent, Person, Region, User
 from countybridge.core.services import person_register, regions_load
 from countybridge.core.services.errors import ServiceValidationError
+from tests.support import assert_error, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,23 +19,8 @@ JIANYANG, DAYI = "510185", "510129"
 NEW_ID = make_resident_id(JIANYANG, dt.date(1990, 5, 17), 123)
 
 
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def post(client, path, body):
     return client.post(path, data=json.dumps(body), content_type="application/json")
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["message_zh"] and error["message_en"]
-    if code:
-        assert error["code"] == code
-    return error
 
 
 @pytest.fixture

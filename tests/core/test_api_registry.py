@@ -4,32 +4,17 @@ pinned query counts so an N+1 in a list shows up as a failing test."""
 import json
 
 import pytest
-from django.test import Client
 
 from countybridge.core.models import AuditEvent, Organisation
+from tests.support import assert_error, signed_in
 
 pytestmark = pytest.mark.django_db
 
 JIANYANG, DAYI = "510185", "510129"
 
 
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def send(client, method, path, body):
     return getattr(client, method)(path, data=json.dumps(body), content_type="application/json")
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["message_zh"] and error["message_en"]
-    if code:
-        assert error["code"] == code
-    return error
 
 
 @pytest.fixture

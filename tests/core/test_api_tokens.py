@@ -14,16 +14,11 @@ from django.test import Client
 from countybridge.core.identifiers import make_resident_id
 from countybridge.core.models import APIToken, AuditEvent, Organisation, Person
 from countybridge.core.services.tokens import api_token_issue, api_token_revoke
+from tests.support import assert_error, signed_in
 
 pytestmark = pytest.mark.django_db
 
 JIANYANG, DAYI = "510185", "510129"
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def bearer(secret):
@@ -32,15 +27,6 @@ def bearer(secret):
 
 def post(client, path, body=None):
     return client.post(path, data=json.dumps(body or {}), content_type="application/json")
-
-
-def assert_error(response, status, code=None):
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["message_zh"] and error["message_en"]
-    if code:
-        assert error["code"] == code
-    return error
 
 
 @pytest.fixture

@@ -12,16 +12,11 @@ from countybridge.core import exports
 from countybridge.core.identifiers import make_credit_code
 from countybridge.core.imports import services as imports
 from countybridge.core.models import AuditEvent, Organisation
+from tests.support import signed_in
 
 from .test_imports import PEOPLE_HEADER, RARE_TOWN, csv_bytes, org_rows, rid, with_column
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def body(response) -> bytes:

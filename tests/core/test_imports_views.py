@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from countybridge.core.identifiers import make_credit_code
 from countybridge.core.models import AuditEvent, ImportBatch, Organisation
+from tests.support import signed_in
 
 from .test_imports import csv_bytes, org_rows
 
@@ -20,12 +21,6 @@ pytestmark = pytest.mark.django_db
 
 def code(n: int) -> str:
     return make_credit_code(f"12510185MC{n:07d}")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(content: bytes, name: str = "orgs.csv") -> SimpleUploadedFile:

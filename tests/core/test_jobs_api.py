@@ -8,39 +8,11 @@ from django.test import Client
 
 from countybridge.core import jobs
 from countybridge.core.models import JobRun
+from tests.support import assert_error, signed_in
 
 pytestmark = pytest.mark.django_db
 
 JIANYANG, DAYI = "510185", "510129"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def officers(make_user):
-    return {
-        "admin": make_user("city_admin"),
-        "jianyang": make_user("county_officer", county=JIANYANG),
-        "dayi": make_user("county_officer", county=DAYI),
-    }
-
-
-@pytest.fixture
-def jianyang_run(officers):
-    return jobs.job_start(
-        actor=officers["jianyang"], kind="core.registry_integrity", params={}, enqueue=False
-    )
-
-
-def assert_error(response, status, code):
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["code"] == code and error["message_zh"] and error["message_en"]
-    return error
 
 
 def test_api_list_and_detail_follow_scope(officers, jianyang_run):

@@ -7,42 +7,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from countybridge.core import jobs
 from countybridge.core.jobs.runner import execute
 from countybridge.core.models import AuditEvent, JobRun
+from tests.support import signed_in
 
 pytestmark = pytest.mark.django_db
 
 JIANYANG, DAYI = "510185", "510129"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def officers(make_user):
-    return {
-        "admin": make_user("city_admin"),
-        "jianyang": make_user("county_officer", county=JIANYANG),
-        "dayi": make_user("county_officer", county=DAYI),
-    }
-
-
-@pytest.fixture
-def jianyang_run(officers):
-    return jobs.job_start(
-        actor=officers["jianyang"], kind="core.registry_integrity", params={}, enqueue=False
-    )
-
-
-def assert_error(response, status, code):
-    assert response.status_code == status, response.content
-    error = response.json()["error"]
-    assert error["code"] == code and error["message_zh"] and error["message_en"]
-    return error
 
 
 # ---------------------------------------------------------------- pages
