@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "countybridge.web",
     "countybridge.talent",
     "countybridge.cadres",
+    "countybridge.surveillance",
+    "countybridge.ems",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Pre-hospital emergency (EMS) network: pure libraries (network/, siting/, simulation/) and the Django app."""

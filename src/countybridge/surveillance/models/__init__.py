@@ -1,0 +1,1 @@
+"""Surveillance models, one module per area: the disease catalogue, case reports, signals and response."""
