@@ -25,19 +25,19 @@ def _daily_counts(n_series: int, n_days: int, seed: int = 7) -> np.ndarray:
 
 def test_grouping_splits_on_shared_params_not_on_per_series_ones():
     configs = [
-        SeriesConfig.of(("A", "510185"), "cidars_daily", {"percentile": 90, "min_cases": 1}),
-        SeriesConfig.of(("B", "510185"), "cidars_daily", {"percentile": 80, "min_cases": 2}),
-        SeriesConfig.of(("C", "510185"), "cidars_daily", {"percentile": 50, "min_cases": 1, "years_back": 4}),
+        SeriesConfig.of(("A", "510185"), "cidars-daily", {"percentile": 90, "min_cases": 1}),
+        SeriesConfig.of(("B", "510185"), "cidars-daily", {"percentile": 80, "min_cases": 2}),
+        SeriesConfig.of(("C", "510185"), "cidars-daily", {"percentile": 50, "min_cases": 1, "years_back": 4}),
         SeriesConfig.of(("D", "510185"), "fixed", {"threshold": 1}),
         SeriesConfig.of(("E", "510185"), "fixed", {"threshold": 2}),
-        SeriesConfig.of(("F", "510185"), "ears_c1"),
-        SeriesConfig.of(("G", "510185"), "ears_c2"),
+        SeriesConfig.of(("F", "510185"), "ears-c1"),
+        SeriesConfig.of(("G", "510185"), "ears-c2"),
         SeriesConfig.of(("H", "510185"), "fixed", {"threshold": 1}),
     ]
     groups = group_series(configs)
     as_sets = {(k.method, k.shared): v for k, v in groups.items()}
-    assert as_sets[("cidars_daily", ())] == [0, 1]  # percentile and min_cases are per series
-    assert as_sets[("cidars_daily", (("years_back", 4),))] == [2]
+    assert as_sets[("cidars-daily", ())] == [0, 1]  # percentile and min_cases are per series
+    assert as_sets[("cidars-daily", (("years_back", 4),))] == [2]
     assert as_sets[("fixed", (("threshold", 1),))] == [3, 7]
     assert as_sets[("fixed", (("threshold", 2),))] == [4]
     assert len(groups) == 6
@@ -45,17 +45,17 @@ def test_grouping_splits_on_shared_params_not_on_per_series_ones():
 
 def test_each_group_is_one_call_on_a_2d_block(monkeypatch):
     calls = []
-    spec = batch.METHODS["cidars_daily"]
+    spec = batch.METHODS["cidars-daily"]
 
     def counting(counts, **kwargs):
         calls.append((np.asarray(counts).shape, kwargs.get("percentile")))
         return spec.func(counts, **kwargs)
 
-    monkeypatch.setitem(batch.METHODS, "cidars_daily", replace(spec, func=counting))
+    monkeypatch.setitem(batch.METHODS, "cidars-daily", replace(spec, func=counting))
     x = _daily_counts(12, 3 * 365 + 60)
     configs = [
         SeriesConfig.of(
-            (f"d{i}", "510129"), "cidars_daily", {"percentile": [50, 80, 90][i % 3], "min_cases": 1}
+            (f"d{i}", "510129"), "cidars-daily", {"percentile": [50, 80, 90][i % 3], "min_cases": 1}
         )
         for i in range(12)
     ]
@@ -70,11 +70,11 @@ def test_vectorised_batch_equals_series_by_series():
     n_days = 3 * 365 + 90
     x = _daily_counts(18, n_days)
     methods = [
-        ("cidars_daily", {"percentile": 90, "min_cases": 1}),
-        ("cidars_daily", {"percentile": 50, "min_cases": 3}),
+        ("cidars-daily", {"percentile": 90, "min_cases": 1}),
+        ("cidars-daily", {"percentile": 50, "min_cases": 3}),
         ("fixed", {"threshold": 1}),
-        ("ears_c1", {}),
-        ("ears_c3", {"baseline": 7}),
+        ("ears-c1", {}),
+        ("ears-c3", {"baseline": 7}),
         ("cusum", {"start": 365}),
     ]
     configs = [SeriesConfig.of((f"d{i}", "510185"), *methods[i % len(methods)]) for i in range(18)]
@@ -83,7 +83,7 @@ def test_vectorised_batch_equals_series_by_series():
     alone = run_per_series(x, configs, first_day=FIRST_DAY, evaluate_from=start)
     assert together.signals == alone
     assert len(together.signals) > 0
-    assert {s.method for s in together.signals} >= {"cidars_daily", "fixed"}
+    assert {s.method for s in together.signals} >= {"cidars-daily", "fixed"}
     assert all(s.period_index >= start for s in together.signals)
 
 
@@ -91,7 +91,7 @@ def test_weekly_cidars_in_batch_matches_the_method():
     rng = np.random.default_rng(3)
     x = rng.poisson(4, size=(5, 52 * 3 + 20)).astype(float)
     x[2, -3] = 40
-    configs = [SeriesConfig.of(("flu", c), "cidars_weekly", {"percentile": 80}) for c in "abcde"]
+    configs = [SeriesConfig.of(("flu", c), "cidars-weekly", {"percentile": 80}) for c in "abcde"]
     got = run_batch(x, configs)
     direct = batch.detection.cidars_weekly(x, percentile=80)
     rows, cols = np.nonzero(direct.alarm)
@@ -107,7 +107,7 @@ def test_daily_observed_is_the_seven_day_sum_and_threshold_exceeded():
     x = np.ones((1, n_days))
     x[0, -5:] = 6  # the last 5 days
     result = run_batch(
-        x, [SeriesConfig.of(("d", "r"), "cidars_daily", {"percentile": 80})], first_day=FIRST_DAY
+        x, [SeriesConfig.of(("d", "r"), "cidars-daily", {"percentile": 80})], first_day=FIRST_DAY
     )
     first = result.signals[0]
     assert first.period_index == n_days - 5
@@ -119,7 +119,7 @@ def test_daily_observed_is_the_seven_day_sum_and_threshold_exceeded():
 
 def test_rerun_gives_the_same_keys_and_keys_are_unique():
     x = _daily_counts(9, 3 * 365 + 30)
-    configs = [SeriesConfig.of((f"d{i}", "510131"), "cidars_daily", {"percentile": 50}) for i in range(9)]
+    configs = [SeriesConfig.of((f"d{i}", "510131"), "cidars-daily", {"percentile": 50}) for i in range(9)]
     once = run_batch(x, configs, first_day=FIRST_DAY, evaluate_from=3 * 365)
     twice = run_batch(x, configs, first_day=FIRST_DAY, evaluate_from=3 * 365)
     keys = signal_keys(once.signals)
@@ -133,7 +133,7 @@ def test_rerun_gives_the_same_keys_and_keys_are_unique():
 def test_no_baseline_is_counted_not_signalled():
     x = np.full((2, 400), 5.0)  # one year of history: CIDARS daily has no baseline
     result = run_batch(
-        x, [SeriesConfig.of(("d", i), "cidars_daily", {}) for i in range(2)], first_day=FIRST_DAY
+        x, [SeriesConfig.of(("d", i), "cidars-daily", {}) for i in range(2)], first_day=FIRST_DAY
     )
     assert result.signals == []
     assert result.no_baseline == result.evaluated == 800
@@ -142,7 +142,7 @@ def test_no_baseline_is_counted_not_signalled():
 def test_progress_reports_each_call():
     seen = []
     x = np.zeros((3, 30))
-    configs = [SeriesConfig.of(1, "fixed"), SeriesConfig.of(2, "ears_c1"), SeriesConfig.of(3, "fixed")]
+    configs = [SeriesConfig.of(1, "fixed"), SeriesConfig.of(2, "ears-c1"), SeriesConfig.of(3, "fixed")]
     run_batch(x, configs, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 3), (3, 3)]
 
@@ -152,7 +152,7 @@ def test_progress_reports_each_call():
     [
         (np.zeros((2, 10)), [SeriesConfig.of(1, "fixed")], {}, "batch_shape"),
         (np.zeros((1, 10)), [SeriesConfig.of(1, "magic")], {}, "batch_method"),
-        (np.zeros((1, 10)), [SeriesConfig.of(1, "cidars_daily")], {}, "batch_first_day"),
+        (np.zeros((1, 10)), [SeriesConfig.of(1, "cidars-daily")], {}, "batch_first_day"),
         (np.zeros((1, 10)), [SeriesConfig.of(1, "fixed")], {"evaluate_from": 11}, "batch_window"),
         (np.full((1, 10), -1.0), [SeriesConfig.of(1, "fixed")], {}, "counts_negative"),
     ],
@@ -165,7 +165,7 @@ def test_bad_input_is_refused_in_both_languages(counts, configs, kwargs, code):
 
 
 def test_a_vector_param_missing_for_one_series_of_a_group_is_refused():
-    configs = [SeriesConfig.of(1, "cidars_weekly", {"percentile": 90}), SeriesConfig.of(2, "cidars_weekly")]
+    configs = [SeriesConfig.of(1, "cidars-weekly", {"percentile": 90}), SeriesConfig.of(2, "cidars-weekly")]
     with pytest.raises(batch.BatchInputError) as err:
         run_batch(np.zeros((2, 200)), configs)
     assert err.value.code == "batch_param_missing"

@@ -45,21 +45,21 @@ def _methods() -> dict[str, MethodSpec]:
     specs = [
         MethodSpec("fixed", detection.fixed_threshold),
         MethodSpec(
-            "cidars_daily",
+            "cidars-daily",
             detection.cidars_daily,
             vector_params=frozenset({"percentile", "min_cases"}),
             needs_first_day=True,
             frequency="day",
         ),
         MethodSpec(
-            "cidars_weekly",
+            "cidars-weekly",
             detection.cidars_weekly,
             vector_params=frozenset({"percentile", "min_cases"}),
             frequency="week",
         ),
-        MethodSpec("ears_c1", detection.ears_c, fixed_kwargs={"method": "C1"}),
-        MethodSpec("ears_c2", detection.ears_c, fixed_kwargs={"method": "C2"}),
-        MethodSpec("ears_c3", detection.ears_c, fixed_kwargs={"method": "C3"}),
+        MethodSpec("ears-c1", detection.ears_c, fixed_kwargs={"method": "C1"}),
+        MethodSpec("ears-c2", detection.ears_c, fixed_kwargs={"method": "C2"}),
+        MethodSpec("ears-c3", detection.ears_c, fixed_kwargs={"method": "C3"}),
         MethodSpec("cusum", detection.cusum_rossi, vector_params=frozenset({"m"})),
     ]
     farrington = getattr(detection, "farrington_flexible", None) or getattr(detection, "farrington", None)

@@ -17,3 +17,4 @@ from .reports import (  # noqa: F401
     PatientOrigin,
     PopulationGroup,
 )
+from .signals import Signal, SignalEvent, SignalFrequency, SignalLevel, SignalStatus  # noqa: F401
