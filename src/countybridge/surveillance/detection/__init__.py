@@ -22,6 +22,7 @@ from .cusum import cusum_rossi
 from .ears import ears_c
 from .fixed import fixed_threshold
 from .periods import iso_week_periods
+from .spacetime_scan import SpaceTimeCluster, SpaceTimeScanResult, spacetime_permutation_scan
 
 __all__ = [
     "INSUFFICIENT_HISTORY",
@@ -36,4 +37,7 @@ __all__ = [
     "ears_c",
     "fixed_threshold",
     "iso_week_periods",
+    "SpaceTimeCluster",
+    "SpaceTimeScanResult",
+    "spacetime_permutation_scan",
 ]
