@@ -14,7 +14,8 @@ Interface used by the ems Django app and ems/siting:
 - Matrix: `travel_time_matrix(network, sources, targets, limit=None)` → minutes (inf = unreachable), one
   compiled SciPy Dijkstra over all sources; `nearest_source` for multi-source nearest times.
 - Cache key: `RoadNetwork.content_hash` (changes when any edge time, node or coordinate changes).
-- Demo: `synthetic.synthetic_county_network(code, lon, lat, seed)` for the eight county cities.
+- Demo: `synthetic_county_network(code, lon, lat, seed=...)` → `SyntheticCounty(network, zone, towns,
+  demand_weight)` with `.demand_points(n, seed)`, for the eight county cities (labelled synthetic).
 """
 
 from .defaults import DEFAULT_SPEEDS_KMH, ROAD_CLASS_LABELS, load_speed_table, speed_table
@@ -32,8 +33,13 @@ from .io import read_edges_csv, read_edges_geojson, read_nodes_csv
 from .matrix import nearest_source, travel_time_matrix
 from .osm import OsmNetwork, read_osm_pbf
 from .snap import Point, SnapResult, snap_points
+from .synthetic import COUNTY_TERRAIN, SyntheticCounty, TerrainProfile, synthetic_county_network
 
 __all__ = [
+    "COUNTY_TERRAIN",
+    "SyntheticCounty",
+    "TerrainProfile",
+    "synthetic_county_network",
     "DEFAULT_SPEEDS_KMH",
     "ROAD_CLASS_LABELS",
     "Edge",
