@@ -5,6 +5,7 @@ English, and nothing is saved. Saving drops cached travel-time matrices of super
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +23,14 @@ def from_network_error(exc: NetworkError) -> ServiceValidationError:
     return ServiceValidationError(
         [FieldProblem(p.place, p.value[:100], p.message_zh, p.message_en, p.code) for p in exc.problems]
     )
+
+
+def _finite_point(node) -> bool:
+    try:
+        lon, lat = float(node[1]), float(node[2])
+    except (TypeError, ValueError, IndexError):
+        return False
+    return math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
 
 
 def _places_off_road(graph, region: Region, scenarios: list[Scenario]) -> list[FieldProblem]:
@@ -68,6 +77,13 @@ def network_save(
     if actor is not None:
         selectors.require_region(actor, region)
     name = (name or "").strip()[:80] or "路网"
+    bad_nodes = [n for n in nodes if not _finite_point(n)]
+    if bad_nodes:
+        raise ServiceValidationError(
+            [FieldProblem(f"node {n[0]}", str(n[1:3])[:100], "节点缺少有效坐标(经度、纬度),无法定位",
+                          "the node has no valid coordinates (lon, lat), so nothing can be placed on it",
+                          "bad_coordinate") for n in bad_nodes[:20]]
+        )  # fmt: skip
     node_ids = {str(n[0]) for n in nodes}
     bad = [i for i, e in enumerate(edges) if str(e[0]) not in node_ids or str(e[1]) not in node_ids]
     if bad:
@@ -129,10 +145,13 @@ def network_import(
     """Import a road network file (CSV edge list, GeoJSON lines) read by the network module; every bad
     row/feature is named and nothing is saved."""
     selectors.require_region(actor, region)
-    from .network import io as network_io
+    from .network import read_edges_csv, read_edges_geojson
 
+    speeds = selectors.settings_for(region)["speeds_kmh"]
+    is_json = filename.lower().endswith((".json", ".geojson"))
     try:
-        graph = network_io.read_network(content, filename, require_connected=True)
+        reader = read_edges_geojson if is_json else read_edges_csv
+        graph = reader(content, speeds=speeds, require_connected=True)
     except NetworkError as exc:
         raise from_network_error(exc) from None
     nodes, edges = network_lists(graph)
