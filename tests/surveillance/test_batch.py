@@ -169,3 +169,17 @@ def test_a_vector_param_missing_for_one_series_of_a_group_is_refused():
     with pytest.raises(batch.BatchInputError) as err:
         run_batch(np.zeros((2, 200)), configs)
     assert err.value.code == "batch_param_missing"
+
+
+def test_catalogue_methods_map_to_batch_methods_per_frequency():
+    assert batch.batch_method("cidars-percentile", "day") == "cidars-daily"
+    assert batch.batch_method("cidars-percentile", "week") == "cidars-weekly"
+    assert batch.batch_method("fixed", "day") == "fixed"
+    assert batch.batch_method("", "day") is None
+    assert batch.batch_method("farrington-flexible", "day") is None  # weekly counts only
+    params = {"percentile": 90, "min_cases": 1, "years_back": 3, "note": "x"}
+    assert batch.method_params("cidars-daily", params) == {"percentile": 90, "min_cases": 1, "years_back": 3}
+    assert batch.method_params("ears-c2", {"alpha": 0.001, "baseline": 7, "method": "C3"}) == {
+        "alpha": 0.001,
+        "baseline": 7,
+    }

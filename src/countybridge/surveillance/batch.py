@@ -14,6 +14,7 @@ storing them again changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +70,33 @@ def _methods() -> dict[str, MethodSpec]:
 
 
 METHODS: dict[str, MethodSpec] = _methods()
+
+
+# the catalogue's method (Disease.detection_method) → the batch method for a daily or a weekly run
+CATALOGUE_METHODS: dict[str, dict[str, str]] = {
+    "fixed": {"day": "fixed", "week": "fixed"},
+    "cidars-percentile": {"day": "cidars-daily", "week": "cidars-weekly"},
+    "ears-c1": {"day": "ears-c1", "week": "ears-c1"},
+    "ears-c2": {"day": "ears-c2", "week": "ears-c2"},
+    "ears-c3": {"day": "ears-c3", "week": "ears-c3"},
+    "cusum": {"day": "cusum", "week": "cusum"},
+    "farrington": {"week": "farrington"},
+    "farrington-flexible": {"week": "farrington"},
+}
+
+
+def batch_method(catalogue_method: str, frequency: str) -> str | None:
+    """The batch method running a catalogue method on daily ("day") or weekly ("week") counts; None when
+    the method does not apply to that frequency or is not available (Farrington before it lands)."""
+    name = CATALOGUE_METHODS.get(catalogue_method, {}).get(frequency)
+    return name if name in METHODS else None
+
+
+def method_params(method: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The parameters of `params` that the batch method's function takes (catalogue extras are dropped)."""
+    spec = METHODS[method]
+    accepted = set(inspect.signature(spec.func).parameters) - set(spec.fixed_kwargs) - {"counts", "first_day"}
+    return {k: v for k, v in (params or {}).items() if k in accepted}
 
 
 class BatchInputError(DetectionInputError):
