@@ -449,58 +449,63 @@ class _Plan:
             xlogx = np.where(c > 0, c * np.log(c), 0.0)
         self.g = xlogx + xlogx[::-1]  # c ln c + (C − c) ln(C − c)
         E = max(1, circles.nbr.size)
+        n_c = max(1, len(circles.pos))
         n_w = len(w_start)
-        self.window_block = max(1, min(n_w, block_elements // E))
-        per_replica = E * self.window_block
-        table = (self.T - self.first + 1) * self.L
-        self.replica_chunk = max(1, min(block_elements // per_replica, 4 * block_elements // table, 256))
-        self._constants = {}
+        width = self.T - self.first + 1  # periods first … T−1, after a leading 0
+        self.window_block = max(1, min(n_w, block_elements // n_c))
+        per_replica = max(width * (E + self.L), self.window_block * n_c)
+        self.replica_chunk = max(1, min(block_elements // per_replica, 256))
+        # the per-cylinder constants are kept when they are small, else recomputed for every block
+        self._constants = {} if n_w * n_c <= 4 * block_elements else None
 
     def _block_constants(self, j0, j1):
-        if (j0, j1) not in self._constants:
-            cz = self.circles.cases.astype(np.int64)[np.newaxis, :]
-            cd = self.window_cases[j0:j1, np.newaxis].astype(np.int64)
-            prod = cd * cz  # μ·C, exact
-            cmin = prod // self.total + 1  # c > μ  ⇔  c ≥ ⌊μ⌋ + 1
-            mu = prod / self.total
-            rest = self.total - mu
-            ok = (mu > 0) & (rest > 0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                a = np.where(ok, np.log(mu) - np.log(rest), 0.0)
-                b = np.where(ok, self.total * np.log(rest), 0.0)
+        if self._constants is not None and (j0, j1) in self._constants:
+            return self._constants[(j0, j1)]
+        cz = self.circles.cases.astype(np.int64)[np.newaxis, :]
+        cd = self.window_cases[j0:j1, np.newaxis].astype(np.int64)
+        prod = cd * cz  # μ·C, exact
+        cmin = (prod // self.total + 1).astype(np.int32)  # c > μ  ⇔  c ≥ ⌊μ⌋ + 1
+        mu = prod / self.total
+        rest = self.total - mu
+        ok = (mu > 0) & (rest > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a = np.where(ok, np.log(mu) - np.log(rest), 0.0)
+            b = np.where(ok, self.total * np.log(rest), 0.0)
+        if self._constants is not None:
             self._constants[(j0, j1)] = (cmin, a, b)
-        return self._constants[(j0, j1)]
+        return cmin, a, b
 
     def _blocks(self):
         n_w = len(self.w_start)
         for j0 in range(0, n_w, self.window_block):
             yield j0, min(n_w, j0 + self.window_block)
 
-    def _llr(self, prefix, j0, j1):
-        """LLR of every cylinder in windows j0:j1 for tables given by their period prefix sums
-        (replicas × periods+1 × locations): replicas × windows × circles."""
-        ws = self.w_start[j0:j1] - self.first
-        we = self.w_end[j0:j1] - self.first
-        per_loc = prefix[:, we + 1, :] - prefix[:, ws, :]  # replicas × windows × locations
-        gathered = per_loc[:, :, self.circles.nbr]
-        cs = np.cumsum(gathered, axis=2, dtype=np.int64)
-        pos = self.circles.pos
-        start = self.circles.seg_start
-        counts = cs[:, :, pos]
-        before = np.where(start > 0, start - 1, 0)
-        counts -= np.where(start > 0, cs[:, :, before], 0)
-        cmin, a, b = self._block_constants(j0, j1)
-        llr = self.g[counts]
-        llr -= counts * a
-        llr -= b
-        llr[counts < cmin] = 0.0
-        return llr, counts
-
-    def _prefix(self, tables):
+    def _circle_prefix(self, tables):
+        """Cases of every circle in periods first … first+t−1, t = 0 … width: replicas × (width+1) × circles,
+        from replicas × width × locations tables."""
         n, width, L = tables.shape
         prefix = np.zeros((n, width + 1, L), dtype=np.int32)
         np.cumsum(tables, axis=1, out=prefix[:, 1:, :])
-        return prefix
+        # running sums along the concatenated neighbour lists, after a leading 0. In int32 they may wrap
+        # past 2³¹ over many lists, but a difference within one list (a circle's count ≤ C) stays exact.
+        cum = np.empty((n, width + 1, self.circles.nbr.size + 1), dtype=np.int32)
+        cum[:, :, 0] = 0
+        np.cumsum(prefix[:, :, self.circles.nbr], axis=2, out=cum[:, :, 1:])
+        circle_prefix = cum[:, :, self.circles.pos + 1]
+        circle_prefix -= cum[:, :, self.circles.seg_start]
+        return circle_prefix
+
+    def _llr(self, circle_prefix, j0, j1):
+        """LLR (0 unless c > μ) and count of every cylinder in windows j0:j1: replicas × windows × circles."""
+        ws = self.w_start[j0:j1] - self.first
+        we = self.w_end[j0:j1] - self.first
+        counts = circle_prefix[:, we + 1, :] - circle_prefix[:, ws, :]
+        cmin, a, b = self._block_constants(j0, j1)
+        llr = self.g[counts]
+        llr -= np.multiply(counts, a)
+        llr -= b
+        llr *= counts >= cmin  # high clusters only: c > μ
+        return llr, counts
 
     def observed_best(self):
         """Per circle: the best LLR over the windows, that window, and a function giving its count."""
@@ -509,10 +514,10 @@ class _Plan:
         best_w = np.zeros(n_c, dtype=np.intp)
         if n_c == 0:
             return best, best_w, np.zeros(0, dtype=np.int64)
-        prefix = self._prefix(self.x[:, self.first :].T[np.newaxis, :, :].astype(np.int32))
+        circle_prefix = self._circle_prefix(self.x[:, self.first :].T[np.newaxis, :, :].astype(np.int32))
         observed = np.zeros(n_c, dtype=np.int64)
         for j0, j1 in self._blocks():
-            llr, counts = self._llr(prefix, j0, j1)
+            llr, counts = self._llr(circle_prefix, j0, j1)
             arg = llr[0].argmax(axis=0)
             val = llr[0][arg, np.arange(n_c)]
             better = val > best
@@ -522,13 +527,12 @@ class _Plan:
         return best, best_w, observed
 
     def replica_max(self, case_loc, days):
-        tables = _tables(case_loc, days, self.L, self.T, self.first, self.T)
-        prefix = self._prefix(tables)
         out = np.zeros(days.shape[0])
         if len(self.circles.pos) == 0:
             return out
+        circle_prefix = self._circle_prefix(_tables(case_loc, days, self.L, self.T, self.first, self.T))
         for j0, j1 in self._blocks():
-            llr, _ = self._llr(prefix, j0, j1)
+            llr, _ = self._llr(circle_prefix, j0, j1)
             np.maximum(out, llr.reshape(llr.shape[0], -1).max(axis=1), out=out)
         return out
 
