@@ -25,3 +25,6 @@ def register_routers(api: NinjaAPI) -> None:
 
     api.add_router("/", talent_router)
     api.add_router("/cadres/", cadres_router)
+    from countybridge.surveillance.api_reports import router as surveillance_reports_router
+
+    api.add_router("/", surveillance_reports_router)
