@@ -13,6 +13,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -23,7 +24,8 @@ from countybridge.core.models import Region, RegionLevel, Role
 from countybridge.core.models.access import Domain
 
 from . import batch, response_stats
-from .models import CaseReport, Disease, Signal, SignalFrequency, SignalLevel, SignalStatus
+from .models import Disease, Signal, SignalFrequency, SignalLevel, SignalStatus
+from .selectors_reports import case_counts
 
 READ_DOMAINS = {Domain.CDC, Domain.HEALTH}
 
@@ -115,30 +117,25 @@ def count_matrix(
     pairs: list[tuple[int, int]], *, start: dt.date, periods: int, frequency: str = SignalFrequency.DAY
 ) -> np.ndarray:
     """Reported cases per (disease id, region id) row and period: days from `start`, or ISO weeks from the
-    Monday `start`. Counted by report date; withdrawn cards and duplicates of another report are left out.
-    Aggregate counts over all counties (the detection run's input; no patient data leaves here)."""
+    Monday `start`, through the reports app's `case_counts` (withdrawn cards and duplicates left out; dated
+    by report date unless `settings.SURVEILLANCE_DATE_FIELD` says "onset"). Aggregate counts only."""
     step = 1 if frequency == SignalFrequency.DAY else 7
-    end = start + dt.timedelta(days=periods * step - 1)
     matrix = np.zeros((len(pairs), periods))
     if not pairs:
         return matrix
-    index = {pair: i for i, pair in enumerate(pairs)}
-    rows = (
-        CaseReport.objects.filter(
-            status=CaseReport.Status.ACTIVE,
-            duplicate_of__isnull=True,
-            report_date__gte=start,
-            report_date__lte=end,
-            disease_id__in={d for d, _ in pairs},
-            region_id__in={r for _, r in pairs},
-        )
-        .values("disease_id", "region_id", "report_date")
-        .annotate(n=Count("id"))
+    disease_codes = dict(Disease.objects.filter(pk__in={d for d, _ in pairs}).values_list("pk", "code"))
+    region_codes = dict(Region.objects.filter(pk__in={r for _, r in pairs}).values_list("pk", "code"))
+    counted = case_counts(
+        sorted(set(disease_codes.values())),
+        sorted(set(region_codes.values())),
+        period=frequency,
+        start=start,
+        end=start + dt.timedelta(days=periods * step - 1),
+        date_field=getattr(settings, "SURVEILLANCE_DATE_FIELD", "report"),
     )
-    for row in rows:
-        i = index.get((row["disease_id"], row["region_id"]))
-        if i is not None:
-            matrix[i, (row["report_date"] - start).days // step] += row["n"]
+    row_of = {key: i for i, key in enumerate(counted.series)}
+    for i, (disease_id, region_id) in enumerate(pairs):
+        matrix[i] = counted.counts[row_of[(disease_codes[disease_id], region_codes[region_id])], :periods]
     return matrix
 
 
