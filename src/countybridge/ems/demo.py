@@ -16,6 +16,7 @@ from countybridge.core.models import Organisation, Region, RegionLevel
 
 from . import services_network, travel
 from .models import Ambulance, AmbulanceKind, DemandPoint, Hospital, RoadNetwork, Scenario, Station
+from .network.synthetic import synthetic_county_network
 
 BASELINE_NAME = "现状 (基线)"
 
@@ -46,23 +47,31 @@ def _near_node(rng: random.Random, graph, lon: float, lat: float, spread: float)
 
 
 def _county(county: Region, seed: int) -> dict[str, int]:
-    from .network.synthetic import synthetic_county_network
-
     rng = random.Random(f"{seed}:{county.code}")
-    graph = synthetic_county_network(county.code, county.lon or 104.06, county.lat or 30.67, seed=seed)
+    townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP, parent=county).order_by("code"))
+    synthetic = synthetic_county_network(county.code, county.lon or 104.06, county.lat or 30.67, seed=seed,
+                                         n_towns=max(6, len(townships)))  # fmt: skip
+    graph = synthetic.network
     nodes, edges = services_network.network_lists(graph)
     network = services_network.network_save(
         actor=None, region=county, name=f"{county.name_zh}路网 (合成)", nodes=nodes, edges=edges,
         source=RoadNetwork.Source.GENERATED, make_baseline=False, is_synthetic=True,
     )  # fmt: skip
-    spread = 0.18 if (county.terrain or "") == "mountain" else 0.14
+    # township seats of the generator, the county seat first: streets (街道) take the seats nearest the
+    # centre, towns the rest; a seat is a road node, so every demand point is on the network
+    seats = sorted(synthetic.towns[1:], key=lambda p: (p.lon - county.lon) ** 2 + (p.lat - county.lat) ** 2)
+    streets = [t for t in townships if t.name_zh.endswith("街道")]
+    towns = [t for t in townships if not t.name_zh.endswith("街道")]
     points = []
-    for t in Region.objects.filter(level=RegionLevel.TOWNSHIP, parent=county).order_by("code"):
+    for i, t in enumerate(streets + towns):
         street = t.name_zh.endswith("街道")
-        lon, lat = _near_node(rng, graph, county.lon, county.lat, 0.04 if street else spread)
+        if street or i >= len(seats):
+            lon, lat = _near_node(rng, graph, county.lon, county.lat, 0.03 if street else 0.12)
+        else:
+            lon, lat = seats[i].lon, seats[i].lat
         points.append(DemandPoint(region=county, township=t, code=t.code, name=t.name_zh, kind=DemandPoint.Kind.TOWNSHIP,
-                                  lon=lon, lat=lat, population=t.population_2020 or 10_000, urban=street,
-                                  is_synthetic=True))  # fmt: skip
+                                  lon=round(lon, 6), lat=round(lat, 6), population=t.population_2020 or 10_000,
+                                  urban=street, is_synthetic=True))  # fmt: skip
     DemandPoint.objects.bulk_create(points)
     hospitals = []
     orgs = Organisation.objects.filter(region=county, kind="hospital", hospital_level__gte=2).order_by("name")

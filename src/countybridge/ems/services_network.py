@@ -16,6 +16,7 @@ from countybridge.core.services.errors import FieldProblem, ServiceValidationErr
 
 from . import selectors, travel
 from .models import DemandPoint, Hospital, RoadNetwork, Scenario, Station
+from .network.defaults import speed_table
 from .network.errors import NetworkError
 
 
@@ -106,7 +107,8 @@ def network_save(
     network = RoadNetwork.objects.create(
         region=region, name=name, version=(latest.version + 1) if latest else 1, parent=latest, source=source,
         nodes=[[str(n[0]), float(n[1]), float(n[2])] for n in nodes],
-        edges=[[str(e[0]), str(e[1]), float(e[2]), str(e[3]), bool(e[4]) if len(e) > 4 else False] for e in edges],
+        edges=[[str(e[0]), str(e[1]), float(e[2]), str(e[3]), bool(e[4]) if len(e) > 4 else False,
+                *([float(e[5])] if len(e) > 5 and e[5] else [])] for e in edges],
         node_count=len(nodes), edge_count=len(edges), content_hash=travel.content_hash(nodes, edges),
         is_synthetic=is_synthetic, created_by=actor,
     )  # fmt: skip
@@ -124,18 +126,24 @@ def network_save(
 def network_lists(graph) -> tuple[list[list[Any]], list[list[Any]]]:
     """Stored node and edge lists from a network-module graph."""
     nodes = [[graph.node_ids[i], float(graph.lon[i]), float(graph.lat[i])] for i in range(graph.n_nodes)]
-    edges = [
-        [
-            graph.node_ids[int(u)],
-            graph.node_ids[int(v)],
-            round(float(length), 1),
-            graph.edge_class[k],
-            bool(one),
-        ]
-        for k, (u, v, length, one) in enumerate(
-            zip(graph.edge_u, graph.edge_v, graph.edge_length_m, graph.edge_oneway, strict=True)
+    table = speed_table()
+    edges = []
+    for k, (u, v, length, one, speed) in enumerate(
+        zip(
+            graph.edge_u,
+            graph.edge_v,
+            graph.edge_length_m,
+            graph.edge_oneway,
+            graph.edge_speed_kmh,
+            strict=True,
         )
-    ]
+    ):
+        cls = graph.edge_class[k]
+        edge = [graph.node_ids[int(u)], graph.node_ids[int(v)], round(float(length), 1), cls, bool(one)]
+        factor = round(float(speed) / table.get(cls, float(speed)), 4)
+        if factor != 1.0:
+            edge.append(factor)  # the edge's own speed relative to its class (terrain, a file's speed_kmh)
+        edges.append(edge)
     return nodes, edges
 
 

@@ -30,11 +30,17 @@ ACCESS_SPEED_KMH = 20.0
 DETOUR = 1.6
 
 
+def _factor(edge) -> float:
+    """An edge's speed as a share of its class speed (e.g. 0.75 on mountain stretches), default 1."""
+    return float(edge[5]) if len(edge) > 5 and edge[5] else 1.0
+
+
 def build(
     nodes: list, edges: list, speeds: dict[str, float] | None = None, *, require_connected: bool = False
 ):
     """The network module's graph from stored lists (nodes [[id, lon, lat]], edges [[u, v, length_m,
-    road_class, oneway]]); speeds per road class from the settings over the module's defaults."""
+    road_class, oneway, speed factor?]]); speed = the class speed from the settings (over the module's
+    defaults) × the edge's factor, so edited class speeds still apply to terrain-slowed edges."""
     table = speed_table(speeds)
     index = {str(n[0]): i for i, n in enumerate(nodes)}
     return build_network_arrays(
@@ -44,7 +50,7 @@ def build(
         np.array([index[str(e[0])] for e in edges], dtype=np.int64),
         np.array([index[str(e[1])] for e in edges], dtype=np.int64),
         np.array([float(e[2]) for e in edges]),
-        np.array([float(table.get(str(e[3]), 30.0)) for e in edges]),
+        np.array([float(table.get(str(e[3]), 30.0)) * _factor(e) for e in edges]),
         np.array([bool(e[4]) if len(e) > 4 else False for e in edges]),
         edge_class=[str(e[3]) for e in edges],
         require_connected=require_connected,

@@ -6,6 +6,7 @@ from rich.table import Table
 from countybridge.cadres.demo import load_cadres_demo
 from countybridge.core.demo.loader import DEMO_PASSWORD, demo_load, demo_present, demo_reset, demo_users
 from countybridge.core.services import regions_load
+from countybridge.ems.demo import ems_demo_load
 from countybridge.talent.demo import talent_demo_load, talent_demo_reset
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             console.print(f"generated (synthetic): {counts}")
             console.print(f"talent (synthetic): {talent_demo_load(seed=seed, scale=scale)}")
         console.print(f"cadres (synthetic): {load_cadres_demo(reset=reset)}")
+        console.print(f"ems (synthetic): {ems_demo_load(seed=seed, reset=reset)}")
         table = Table(title=f"Demo logins — password for all: {DEMO_PASSWORD}")
         for column in ("username", "role", "who"):
             table.add_column(column)
