@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
-from countybridge.core import jobs
+from countybridge.core import access, jobs
 from countybridge.core.api.pagination import Page, PageParams, paginate
-from countybridge.core.models import Region, RegionLevel
+from countybridge.core.models import Region, RegionLevel, Role
 from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 
 from . import selectors, services
@@ -102,11 +101,26 @@ class MoveIn(Schema):
 class PlanStartIn(Schema):
     time_limit: float = 20.0
     as_of: str = ""
+    county: str = ""  # empty: city-wide (a county officer: their own county)
 
 
 class RulesIn(Schema):
     settings: dict[str, dict[str, Any]]
     note: str = ""
+    county: str = ""  # empty: the city-wide set
+
+
+def _county(user, code: str) -> Region | None:
+    """A county code -> its Region (400 if unknown); empty: city-wide, or a county officer's own county."""
+    code = (code or "").strip()
+    if not code:
+        return user.region if access.role_of(user) == Role.COUNTY_OFFICER else None
+    region = Region.objects.filter(code=code, level=RegionLevel.COUNTY, valid_to__isnull=True).first()
+    if region is None:
+        raise ServiceValidationError(
+            [FieldProblem("county", code, "区(市)县代码无效", "Unknown county code", "unknown")]
+        )
+    return region
 
 
 class QuotaIn(Schema):
@@ -173,9 +187,12 @@ def _detail(request, plan) -> dict:
 
 @router.post("/plans", response={202: dict}, summary="Start the 'cadres.plan' job (organisation department)")
 def start_plan(request, payload: PlanStartIn):
-    selectors.require_edit(request.auth)
+    selectors.require_read(request.auth)
+    region = _county(request.auth, payload.county)
+    selectors.require_edit(request.auth, region)
     run = jobs.job_start(actor=request.auth, kind="cadres.plan", request=request,
-                         params={"time_limit": payload.time_limit, "as_of": payload.as_of})  # fmt: skip
+                         params={"time_limit": payload.time_limit, "as_of": payload.as_of,
+                                 "county": region.code if region else ""})  # fmt: skip
     return Status(202, {"job_id": str(run.pk), "status": run.status})
 
 
@@ -230,19 +247,21 @@ def set_quota(request, payload: QuotaIn):
 
 
 @router.get("/rules", response=dict, summary="The rule set in force (rules as data with their articles)")
-def get_rules(request):
+def get_rules(request, county: str = ""):
     selectors.require_read(request.auth)
-    version = services.ruleset_ensure()
-    if version is None:
-        raise Http404
-    return {"version": version.version, "rules": version.rules}
+    region = _county(request.auth, county)
+    version = selectors.ruleset_in_force(region) or services.ruleset_ensure()
+    return {"version": version.version, "county": region.code if region else None,
+            "inherited": region is not None and version.region_id is None, "rules": version.rules}  # fmt: skip
 
 
 @router.post("/rules", response=dict, summary="Save a new rule-set version with changed parameters")
 def set_rules(request, payload: RulesIn):
+    selectors.require_read(request.auth)
+    region = _county(request.auth, payload.county)
     version = services.ruleset_update(actor=request.auth, settings=payload.settings, note=payload.note,
-                                      request=request)  # fmt: skip
-    return {"version": version.version, "rules": version.rules}
+                                      region=region, request=request)  # fmt: skip
+    return {"version": version.version, "county": region.code if region else None, "rules": version.rules}
 
 
 # Registry writes (create/edit cadres, careers, assessments, relatives, positions) hang on this router too.

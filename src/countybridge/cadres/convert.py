@@ -12,6 +12,7 @@ from .models import Assessment, Cadre, CareerPost, Position, Relative, RuleSetVe
 from .planning import Cadre as PlanCadre
 from .planning import CurrentPost, RuleSet, default_ruleset
 from .planning import Position as PlanPosition
+from .planning.career import CareerFigures, RecordedPost, figures_from_career, merge_figures
 from .planning.rules import LOCAL_RULES, NATIONAL_RULES
 
 
@@ -46,8 +47,32 @@ def engine_positions(qs=None) -> list[PlanPosition]:
     ]
 
 
-def engine_cadres(qs=None) -> list[PlanCadre]:
-    """Cadres holding a post now, with their current post, grades (oldest first), hours and relatives."""
+def recorded_posts(posts) -> list[RecordedPost]:
+    """CareerPost rows -> the engine's view; a post in a county-city unit counts as grassroots."""
+    return [
+        RecordedPost(
+            p.level, p.start, p.end, grassroots=bool(p.position_id and p.position.unit_type == "county")
+        )
+        for p in posts
+    ]
+
+
+def entered_figures(cadre: Cadre) -> CareerFigures:
+    return CareerFigures(cadre.years_at_level, cadre.years_one_level_down, cadre.posts_at_level,
+                         cadre.posts_one_level_down, cadre.grassroots_years)  # fmt: skip
+
+
+def cadre_figures(cadre: Cadre, posts, as_of: dt.date) -> tuple[CareerFigures, CareerFigures, CareerFigures]:
+    """(entered, from the recorded career, used by the planner) for one cadre."""
+    entered = entered_figures(cadre)
+    recorded = figures_from_career(recorded_posts(posts), cadre.level, as_of)
+    return entered, recorded, merge_figures(entered, recorded)
+
+
+def engine_cadres(qs=None, as_of: dt.date | None = None) -> list[PlanCadre]:
+    """Cadres holding a post now, with their current post, grades (oldest first), hours and relatives.
+    Promotion figures are the larger of the entered ones and those of the recorded career as of `as_of`."""
+    as_of = as_of or today()
     rows = (
         (qs if qs is not None else Cadre.objects.all())
         .filter(career__end__isnull=True, career__position__isnull=False)
@@ -58,6 +83,7 @@ def engine_cadres(qs=None) -> list[PlanCadre]:
                 queryset=CareerPost.objects.filter(end__isnull=True).select_related("position"),
                 to_attr="current",
             ),
+            Prefetch("career", queryset=CareerPost.objects.select_related("position"), to_attr="history"),
             Prefetch("assessments", queryset=Assessment.objects.order_by("year"), to_attr="grades"),
             Prefetch("relatives", queryset=Relative.objects.select_related("relative"), to_attr="kin"),
         )
@@ -65,6 +91,7 @@ def engine_cadres(qs=None) -> list[PlanCadre]:
     out = []
     for c in rows:
         post = c.current[0]
+        figures = cadre_figures(c, c.history, as_of)[2]
         out.append(
             PlanCadre(
                 id=c.code,
@@ -72,14 +99,14 @@ def engine_cadres(qs=None) -> list[PlanCadre]:
                 birth_date=c.birth_date,
                 home_region=c.home_region,
                 work_start=c.work_start,
-                grassroots_years=c.grassroots_years,
+                grassroots_years=figures.grassroots_years,
                 fields=frozenset(c.fields or ()),
                 post=CurrentPost(post.position.code, post.start, post.consecutive_terms),
                 level=c.level,
-                years_at_level=c.years_at_level,
-                years_one_level_down=c.years_one_level_down,
-                posts_at_level=c.posts_at_level,
-                posts_one_level_down=c.posts_one_level_down,
+                years_at_level=figures.years_at_level,
+                years_one_level_down=figures.years_one_level_down,
+                posts_at_level=figures.posts_at_level,
+                posts_one_level_down=figures.posts_one_level_down,
                 assessments=tuple(a.grade for a in c.grades),
                 training_hours=float(c.hours or 0),
                 relatives=tuple((r.relative.code, r.kinship) for r in c.kin),

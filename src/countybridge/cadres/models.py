@@ -185,6 +185,15 @@ class ExchangePlan(models.Model):
     (`violations`, `unmet`) and, if saved with violations, the officer's override reason."""
 
     status = models.CharField(max_length=12, choices=PlanStatus.choices, default=PlanStatus.RUNNING)
+    # None: a city-wide round; a county: that county's own round under its own rule set
+    region = models.ForeignKey(
+        "core.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("county"),
+    )
     as_of = models.DateField(_("as of"))
     ruleset = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="+")
     job = models.ForeignKey("core.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -16,9 +16,18 @@ from countybridge.core.models.access import Domain
 from .models import Cadre, CareerPost, ExchangePlan, PlanMove, Position, RecruitmentQuota, RuleSetVersion
 
 
-def can_edit_cadres(user) -> bool:
+def can_edit_cadres(user, region=None) -> bool:
+    """The city's organisation department (and the administrator) edit everything; a county officer of the
+    organisation line edits only their own county's round: its local rule set and its plans."""
     role = access.role_of(user)
-    return role == Role.CITY_ADMIN or (role == Role.DEPARTMENT_OFFICER and user.domain == Domain.ORGANISATION)
+    if role == Role.CITY_ADMIN or (role == Role.DEPARTMENT_OFFICER and user.domain == Domain.ORGANISATION):
+        return True
+    return (
+        role == Role.COUNTY_OFFICER
+        and user.domain == Domain.ORGANISATION
+        and region is not None
+        and region.pk == user.region_id
+    )
 
 
 def can_read_cadres(user) -> bool:
@@ -30,8 +39,8 @@ def require_read(user) -> None:
         raise PermissionDenied("cadre data is for the organisation department and county officers")
 
 
-def require_edit(user) -> None:
-    if not can_edit_cadres(user):
+def require_edit(user, region=None) -> None:
+    if not can_edit_cadres(user, region):
         raise PermissionDenied("only the organisation department and the city administrator edit cadre data")
 
 
@@ -66,8 +75,13 @@ def position_list(*, user) -> QuerySet:
 
 
 def plan_list(*, user) -> QuerySet:
+    """City-wide rounds for every reader (a county officer then sees only their county's moves), and a
+    county's own rounds only for that county and the city."""
     require_read(user)
-    return ExchangePlan.objects.select_related("ruleset", "created_by", "approved_by")
+    qs = ExchangePlan.objects.select_related("region", "ruleset", "created_by", "approved_by")
+    if access.role_of(user) == Role.COUNTY_OFFICER:
+        qs = qs.filter(Q(region__isnull=True) | Q(region_id=user.region_id))
+    return qs
 
 
 def plan_get(*, user, pk: int) -> ExchangePlan:
@@ -101,3 +115,8 @@ def quota_list(*, user) -> QuerySet:
 
 def ruleset_current(region=None) -> RuleSetVersion | None:
     return RuleSetVersion.objects.filter(region=region).order_by("-version").first()
+
+
+def ruleset_in_force(region=None) -> RuleSetVersion | None:
+    """A county's own rule set if it has saved one, else the city-wide set it inherits."""
+    return (ruleset_current(region) if region is not None else None) or ruleset_current(None)

@@ -31,7 +31,7 @@ from .models import (
 from .planning import PlanningInputError, check_plan, plan_exchange
 from .planning.model import LEVEL_INDEX
 from .registry_checks import Checker
-from .selectors import require_edit, ruleset_current
+from .selectors import require_edit, ruleset_current, ruleset_in_force
 
 # The local settings the organisation department edits on the rules page: (rule code, parameter).
 LOCAL_SETTINGS = (
@@ -53,17 +53,19 @@ def _from_engine(exc: PlanningInputError, field: str = "rules") -> ServiceValida
 
 
 def ruleset_ensure(*, actor=None, region: Region | None = None) -> RuleSetVersion:
-    """The current version for `region`, creating version 1 from the engine's defaults if none exists."""
+    """The current version for `region`, creating version 1 if none exists: the city-wide set starts from
+    the engine's defaults, a county's own set from the city-wide set it inherited until then."""
     current = ruleset_current(region)
     if current is not None:
         return current
+    if region is not None:
+        city = ruleset_ensure(actor=actor)
+        rules, note = city.rules, f"copied from city-wide v{city.version}"
+    else:
+        rules, note = convert.default_rule_dicts(), "engine defaults"
     with transaction.atomic():
         return RuleSetVersion.objects.create(
-            region=region,
-            version=1,
-            rules=convert.default_rule_dicts(),
-            note="engine defaults",
-            created_by=actor,
+            region=region, version=1, rules=rules, note=note, created_by=actor
         )
 
 
@@ -72,8 +74,9 @@ def ruleset_update(
     *, actor, settings: dict[str, dict[str, Any]], region: Region | None = None, note: str = "", request=None
 ) -> RuleSetVersion:
     """Save a new version with the given parameters ({code: {param: value}}) changed; the engine validates
-    the whole set (types, vocabulary, overlaps) before anything is stored."""
-    require_edit(actor)
+    the whole set (types, vocabulary, overlaps) before anything is stored. With `region`, the county's own
+    set (its officers of the organisation line may edit it)."""
+    require_edit(actor, region)
     current = ruleset_ensure(actor=actor, region=region)
     rules = [dict(r, params=dict(r["params"])) for r in current.rules]
     codes = {r["code"] for r in rules}
@@ -101,6 +104,14 @@ def ruleset_update(
     return new
 
 
+def _round(region: Region | None):
+    """The cadres and posts of one round: every one city-wide, or those of the county."""
+    cadres, positions = Cadre.objects.all(), Position.objects.all()
+    if region is not None:
+        cadres, positions = cadres.filter(region=region), positions.filter(region=region)
+    return cadres, positions
+
+
 def _store_moves(plan: ExchangePlan, moves, manual: set[str] = frozenset()) -> None:
     positions = {p.code: p for p in Position.objects.all()}
     cadres = {c.code: c for c in Cadre.objects.filter(code__in=[m.cadre_id for m in moves])}
@@ -122,25 +133,28 @@ def _store_moves(plan: ExchangePlan, moves, manual: set[str] = frozenset()) -> N
 def plan_run(
     *,
     actor,
+    region: Region | None = None,
     as_of: dt.date | None = None,
     time_limit_s: float = 20.0,
     workers: int = 4,
     job=None,
     progress: Callable[[float, str], None] | None = None,
 ) -> ExchangePlan:
-    """Run the planner over every cadre and post in the database and store the plan with its moves,
-    explanations, solver figures and the rule set version used. `actor` None: the operator's shell."""
+    """Run the planner over every cadre and post in the database (or, with `region`, the county's own round
+    under the county's rule set) and store the plan with its moves, explanations, solver figures and the
+    rule set version used. `actor` None: the operator's shell."""
     if actor is not None:
-        require_edit(actor)
+        require_edit(actor, region)
     if time_limit_s <= 0 or time_limit_s > 3600:
         raise _invalid(
             "time_limit", time_limit_s, "时间限制应在0到3600秒之间", "The time limit must be 0-3600 s"
         )
     as_of = as_of or convert.today()
     report = progress or (lambda pct, stage: None)
-    ruleset = ruleset_ensure(actor=actor)
+    ruleset = ruleset_in_force(region) or ruleset_ensure(actor=actor)
     report(5, gettext_noop("Loading cadres and posts"))
-    cadres, positions = convert.engine_cadres(), convert.engine_positions()
+    cadre_rows, position_rows = _round(region)
+    cadres, positions = convert.engine_cadres(cadre_rows, as_of), convert.engine_positions(position_rows)
     report(20, gettext_noop("Solving"))
     try:
         result = plan_exchange(cadres, positions, convert.ruleset_of(ruleset), as_of=as_of,
@@ -151,6 +165,7 @@ def plan_run(
     with transaction.atomic():
         plan = ExchangePlan.objects.create(
             status=PlanStatus.PROPOSED,
+            region=region,
             as_of=as_of,
             ruleset=ruleset,
             job=job,
@@ -175,15 +190,17 @@ def plan_run(
         _store_moves(plan, result.moves)
         audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=plan,
                      details={"moves": len(result.moves), "objective": result.objective,
-                              "ruleset_version": ruleset.version, "status": result.status})  # fmt: skip
+                              "ruleset_version": ruleset.version, "status": result.status,
+                              "region": region.code if region else None})  # fmt: skip
     report(100, gettext_noop("Done"))
     return plan
 
 
 def plan_check(plan: ExchangePlan, pairs: list[tuple[str, str]]):
-    """Re-verify a move list against the current database and the plan's rule set version."""
+    """Re-verify a move list against the current database (the plan's round) and its rule set version."""
+    cadre_rows, position_rows = _round(plan.region)
     try:
-        return check_plan(pairs, convert.engine_cadres(), convert.engine_positions(),
+        return check_plan(pairs, convert.engine_cadres(cadre_rows, plan.as_of), convert.engine_positions(position_rows),
                           convert.ruleset_of(plan.ruleset), as_of=plan.as_of)  # fmt: skip
     except PlanningInputError as exc:
         raise _from_engine(exc, "moves") from None
@@ -214,19 +231,20 @@ def plan_edit(
 ) -> ExchangePlan:
     """Add a move (cadre code, position code) or remove one cadre's move. The edited plan is re-checked;
     if it breaks any rule it is saved only with an override reason, which is audited with the breaches."""
-    require_edit(actor)
+    require_edit(actor, plan.region)
     plan = ExchangePlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.PROPOSED:
         raise _invalid("plan", plan.pk, "只能修改待审批的方案", "Only a proposed plan can be edited", "state")
     pairs = {m.cadre.code: m.to_position.code for m in plan.moves.select_related("cadre", "to_position")}
     if add:
         cadre_code, position_code = (add[0] or "").strip(), (add[1] or "").strip()
-        cadre = Cadre.objects.filter(code=cadre_code).first()
+        cadre_rows, position_rows = _round(plan.region)
+        cadre = cadre_rows.filter(code=cadre_code).first()
         if cadre is None:
             raise _invalid(
                 "cadre", cadre_code, f"没有编号为「{cadre_code}」的干部", f"No cadre with code '{cadre_code}'"
             )
-        if not Position.objects.filter(code=position_code).exists():
+        if not position_rows.filter(code=position_code).exists():
             raise _invalid("position", position_code, f"没有编号为「{position_code}」的职位",
                            f"No position with code '{position_code}'")  # fmt: skip
         if cadre_code in pairs:
@@ -246,7 +264,7 @@ def plan_edit(
     if report.violations and not reason:
         raise ServiceValidationError(_violation_problems(report.violations))
     if add:
-        current = convert.engine_cadres(Cadre.objects.filter(code=add[0].strip()))
+        current = convert.engine_cadres(Cadre.objects.filter(code=add[0].strip()), plan.as_of)
         if not current:
             raise _invalid("cadre", add[0], "该干部没有现任职位", "This cadre holds no current post")
         from .planning import Move
@@ -271,7 +289,7 @@ def plan_approve(
     *, actor, plan: ExchangePlan, effective: dt.date | None = None, request=None
 ) -> ExchangePlan:
     """Apply every move: close the old post, open the new one, update level and counters; all or nothing."""
-    require_edit(actor)
+    require_edit(actor, plan.region)
     plan = ExchangePlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.PROPOSED:
         raise _invalid(

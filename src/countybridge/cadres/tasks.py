@@ -18,10 +18,18 @@ from countybridge.core.services.errors import FieldProblem, ServiceValidationErr
     params=[
         Param("time_limit", "float", label=_("Time limit (seconds)"), default=20.0, min=1, max=600),
         Param("as_of", "str", label=_("As of (YYYY-MM-DD)"), help=_("Empty: today")),
+        Param(
+            "county", "county", label=_("County"), help=_("Empty: a city-wide round; a county: its own round")
+        ),
     ],
-    roles={Role.CITY_ADMIN, Role.DEPARTMENT_OFFICER},
+    roles={Role.CITY_ADMIN, Role.DEPARTMENT_OFFICER, Role.COUNTY_OFFICER},
+    region_param="county",
 )
-def plan_job(job: JobContext, time_limit: float = 20.0, as_of: str | None = None) -> dict:
+def plan_job(
+    job: JobContext, time_limit: float = 20.0, as_of: str | None = None, county: str | None = None
+) -> dict:
+    from countybridge.core.models import Region
+
     from .services import plan_run
 
     day = None
@@ -36,8 +44,10 @@ def plan_job(job: JobContext, time_limit: float = 20.0, as_of: str | None = None
                     )
                 ]
             ) from None
+    region = Region.objects.get(code=county, successor__isnull=True) if county else None
     plan = plan_run(
         actor=job.actor,
+        region=region,
         as_of=day,
         time_limit_s=time_limit,
         job=job.run,

@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from countybridge.core import jobs
-from countybridge.core.models import Region, RegionLevel
+from countybridge.core.models import Region, RegionLevel, Role
 from countybridge.core.services.errors import ServiceValidationError
 
 from . import selectors, services
@@ -22,8 +23,26 @@ from .planning.rules import RULE_CODES
 from .views_registry import choice_tables
 
 
-def _ctx(request, **extra) -> dict:
-    return {"can_edit": selectors.can_edit_cadres(request.user), **extra}
+def _ctx(request, region=None, **extra) -> dict:
+    return {"can_edit": selectors.can_edit_cadres(request.user, region), **extra}
+
+
+def _own_county(user):
+    """A county officer works on their own county's round by default; others on the city-wide one."""
+    return user.region if user.role == Role.COUNTY_OFFICER else None
+
+
+def _county_param(request, data) -> Region | None:
+    """`county` from the form or query: empty means city-wide (or the officer's own county)."""
+    code = (data.get("county") or "").strip()
+    if not code:
+        return _own_county(request.user)
+    region = Region.objects.filter(code=code, level=RegionLevel.COUNTY, valid_to__isnull=True).first()
+    if region is None:
+        raise ServiceValidationError(
+            [services.FieldProblem("county", code, "区(市)县代码无效", "Unknown county code", "unknown")]
+        )
+    return region
 
 
 @login_required
@@ -79,21 +98,27 @@ def position_list(request):
 @login_required
 def plan_list(request):
     plans = selectors.plan_list(user=request.user)[:50]
-    return render(request, "cadres/plan_list.html", _ctx(request, plans=plans, errors=[]))
+    region = _own_county(request.user)
+    return render(
+        request, "cadres/plan_list.html", _ctx(request, region, plans=plans, errors=[], county=region)
+    )
 
 
 @login_required
 @require_POST
 def plan_start(request):
-    selectors.require_edit(request.user)
-    params = {"time_limit": request.POST.get("time_limit", ""), "as_of": request.POST.get("as_of", "")}
+    selectors.require_read(request.user)
     try:
+        region = _county_param(request, request.POST)
+        selectors.require_edit(request.user, region)
+        params = {"time_limit": request.POST.get("time_limit", ""), "as_of": request.POST.get("as_of", ""),
+                  "county": region.code if region else ""}  # fmt: skip
         run = jobs.job_start(actor=request.user, kind="cadres.plan", params=params, request=request)
     except ServiceValidationError as exc:
         plans = selectors.plan_list(user=request.user)[:50]
-        return render(
-            request, "cadres/plan_list.html", _ctx(request, plans=plans, errors=exc.problems), status=400
-        )
+        region = _own_county(request.user)
+        return render(request, "cadres/plan_list.html",
+                      _ctx(request, region, plans=plans, errors=exc.problems, county=region), status=400)  # fmt: skip
     messages.success(request, _("The plan is being computed; it appears in the list when done."))
     return redirect("core:job_detail", pk=run.pk)
 
@@ -103,12 +128,13 @@ def _plan_context(request, plan, errors=(), posted=None) -> dict:
     must = [m for m in plan.must_move if not m["moved"] and (visible is None or m["cadre_id"] in visible)]
     return _ctx(
         request,
+        plan.region,
         plan=plan,
         moves=selectors.plan_moves(user=request.user, plan=plan),
         unplaced=must,
         errors=list(errors),
         posted=posted or {},
-        editable=selectors.can_edit_cadres(request.user) and plan.status == "proposed",
+        editable=selectors.can_edit_cadres(request.user, plan.region) and plan.status == "proposed",
     )
 
 
@@ -121,8 +147,8 @@ def plan_detail(request, pk: int):
 @login_required
 @require_POST
 def plan_edit(request, pk: int):
-    selectors.require_edit(request.user)
     plan = selectors.plan_get(user=request.user, pk=pk)
+    selectors.require_edit(request.user, plan.region)
     post = request.POST
     add = (post.get("cadre", ""), post.get("position", "")) if post.get("action") == "add" else None
     remove = post.get("remove") or None
@@ -141,8 +167,8 @@ def plan_edit(request, pk: int):
 @login_required
 @require_POST
 def plan_approve(request, pk: int):
-    selectors.require_edit(request.user)
     plan = selectors.plan_get(user=request.user, pk=pk)
+    selectors.require_edit(request.user, plan.region)
     try:
         services.plan_approve(actor=request.user, plan=plan, request=request)
     except ServiceValidationError as exc:
@@ -153,8 +179,9 @@ def plan_approve(request, pk: int):
     return redirect("cadres:plan_detail", pk=pk)
 
 
-def _rules_context(request, errors=()) -> dict:
-    version = services.ruleset_ensure(actor=None)
+def _rules_context(request, region, errors=()) -> dict:
+    city = services.ruleset_ensure(actor=None)
+    version = selectors.ruleset_in_force(region) or city
     rules = [
         dict(r, title_zh=RULE_CODES[r["code"]][0], title_en=RULE_CODES[r["code"]][1]) for r in version.rules
     ]
@@ -164,15 +191,23 @@ def _rules_context(request, errors=()) -> dict:
         for r in version.rules
         if r["code"] == c
     }
-    return _ctx(request, version=version, rules=rules, settings=values, errors=list(errors))
+    counties = Region.objects.filter(is_county_city=True, valid_to__isnull=True).order_by("code")
+    return _ctx(request, region, version=version, rules=rules, settings=values, errors=list(errors),
+                county=region, inherited=region is not None and version.region_id is None,
+                counties=counties)  # fmt: skip
 
 
 @login_required
 def rules(request):
+    """The city-wide rule set, or with ?county= a county's own (inherited from the city until it saves one)."""
     selectors.require_read(request.user)
+    try:
+        region = _county_param(request, request.GET if request.method != "POST" else request.POST)
+    except ServiceValidationError as exc:
+        return render(request, "cadres/rules.html", _rules_context(request, None, exc.problems), status=400)
     if request.method != "POST":
-        return render(request, "cadres/rules.html", _rules_context(request))
-    selectors.require_edit(request.user)
+        return render(request, "cadres/rules.html", _rules_context(request, region))
+    selectors.require_edit(request.user, region)
     changed: dict[str, dict] = {}
     problems = []
     for code, param in services.LOCAL_SETTINGS:
@@ -195,11 +230,11 @@ def rules(request):
         if problems:
             raise ServiceValidationError(problems)
         services.ruleset_update(actor=request.user, settings=changed, note=request.POST.get("note", ""),
-                                request=request)  # fmt: skip
+                                region=region, request=request)  # fmt: skip
     except ServiceValidationError as exc:
-        return render(request, "cadres/rules.html", _rules_context(request, exc.problems), status=400)
+        return render(request, "cadres/rules.html", _rules_context(request, region, exc.problems), status=400)
     messages.success(request, _("A new rule set version was saved."))
-    return redirect("cadres:rules")
+    return redirect(reverse("cadres:rules") + (f"?county={region.code}" if region else ""))
 
 
 @login_required

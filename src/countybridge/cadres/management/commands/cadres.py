@@ -1,4 +1,4 @@
-"""`countybridge cadres plan [--time-limit S] [--as-of DATE] [--json]` and `countybridge cadres check PLAN_ID`."""
+"""`countybridge cadres plan [--time-limit S] [--as-of DATE] [--county CODE] [--json]` and `countybridge cadres check PLAN_ID`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from countybridge.core.models import Region, RegionLevel
 from countybridge.core.services.errors import ServiceValidationError
 
 from ...models import ExchangePlan
@@ -35,6 +36,7 @@ def _summary(plan: ExchangePlan) -> dict:
         "plan_id": plan.pk,
         "as_of": plan.as_of.isoformat(),
         "ruleset_version": plan.ruleset.version,
+        "county": plan.region.code if plan.region_id else None,
         "status": plan.solver_status,
         "objective": plan.objective,
         "best_bound": plan.best_bound,
@@ -54,6 +56,7 @@ class Command(BaseCommand):
         run = sub.add_parser("plan", help="run a plan over every cadre and post")
         run.add_argument("--time-limit", type=float, default=20.0)
         run.add_argument("--as-of", default="")
+        run.add_argument("--county", default="", help="a county code: its own round under its own rule set")
         run.add_argument("--json", action="store_true")
         check = sub.add_parser("check", help="re-check a stored plan against the rules")
         check.add_argument("plan_id", type=int)
@@ -63,8 +66,13 @@ class Command(BaseCommand):
         try:
             if action == "plan":
                 as_of = dt.date.fromisoformat(opts["as_of"]) if opts["as_of"] else None
+                region = None
+                if opts["county"]:
+                    region = Region.objects.filter(code=opts["county"], level=RegionLevel.COUNTY).first()
+                    if region is None:
+                        raise CommandError(f"区(市)县代码无效 {opts['county']} / unknown county code")
                 with _solver_banner_to_stderr():
-                    plan = plan_run(actor=None, as_of=as_of, time_limit_s=opts["time_limit"])
+                    plan = plan_run(actor=None, region=region, as_of=as_of, time_limit_s=opts["time_limit"])
                 self._print(plan, opts["json"])
             else:
                 plan = ExchangePlan.objects.filter(pk=opts["plan_id"]).first()
