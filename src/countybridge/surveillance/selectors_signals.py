@@ -95,7 +95,8 @@ def visible_counties(*, user) -> QuerySet:
     """The county cities the user may read signals of (a county officer: their own)."""
     require_read(user)
     qs = Region.objects.filter(level=RegionLevel.COUNTY, is_county_city=True).order_by("code")
-    return qs.filter(access.region_filter_for(user)) if access.role_of(user) == Role.COUNTY_OFFICER else qs
+    # the counties listed on the pages; the signals themselves are scoped by access.scope_queryset
+    return qs.filter(pk=user.region_id) if access.role_of(user) == Role.COUNTY_OFFICER else qs
 
 
 def county_get(*, user, code: str) -> Region:

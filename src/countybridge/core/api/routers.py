@@ -28,3 +28,9 @@ def register_routers(api: NinjaAPI) -> None:
     from countybridge.surveillance.api_reports import router as surveillance_reports_router
 
     api.add_router("/", surveillance_reports_router)
+    from countybridge.surveillance.api_signals import router as surveillance_signals_router
+
+    api.add_router("/surveillance/", surveillance_signals_router)
+    from countybridge.ems.api import router as ems_router
+
+    api.add_router("/ems/", ems_router)
