@@ -9,6 +9,8 @@ urlpatterns = [
     path("core/", include("countybridge.core.urls")),
     path("talent/", include("countybridge.talent.urls")),
     path("cadres/", include("countybridge.cadres.urls")),
+    path("surveillance/reports/", include("countybridge.surveillance.urls_reports")),
+    path("surveillance/signals/", include("countybridge.surveillance.urls_signals")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

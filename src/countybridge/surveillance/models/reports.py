@@ -156,6 +156,10 @@ class CaseReport(models.Model):
         return f"{self.disease} {self.patient_name_masked} #{self.pk}"
 
     @property
+    def subtype_label(self) -> str:
+        return self.disease.subtype_name(self.disease_subtype) if self.disease_subtype else ""
+
+    @property
     def is_counted(self) -> bool:
         return self.status == self.Status.ACTIVE and self.duplicate_of_id is None
 
