@@ -452,8 +452,12 @@ class _Plan:
         n_c = max(1, len(circles.pos))
         n_w = len(w_start)
         width = self.T - self.first + 1  # periods first … T−1, after a leading 0
-        self.window_block = max(1, min(n_w, block_elements // n_c))
-        per_replica = max(width * (E + self.L), self.window_block * n_c)
+        # few windows (prospective): sum each window per location, then over circles; many windows
+        # (retrospective): sum each period prefix over circles once, then take windows as differences
+        self.window_first = n_w <= width
+        self._every_entry_a_circle = np.array_equal(circles.pos, np.arange(circles.nbr.size))
+        self.window_block = max(1, min(n_w, block_elements // E))
+        per_replica = max(width * (E + self.L), self.window_block * E)
         self.replica_chunk = max(1, min(block_elements // per_replica, 256))
         # the per-cylinder constants are kept when they are small, else recomputed for every block
         self._constants = {} if n_w * n_c <= 4 * block_elements else None
@@ -480,26 +484,36 @@ class _Plan:
         for j0 in range(0, n_w, self.window_block):
             yield j0, min(n_w, j0 + self.window_block)
 
-    def _circle_prefix(self, tables):
-        """Cases of every circle in periods first … first+t−1, t = 0 … width: replicas × (width+1) × circles,
-        from replicas × width × locations tables."""
+    def _spatial(self, per_location):
+        """Sums over every circle: replicas × k × locations → replicas × k × circles (int32)."""
+        n, k, _ = per_location.shape
+        circles = self.circles
+        # running sums along the concatenated neighbour lists, after a leading 0. In int32 they may wrap
+        # past 2³¹ over many lists, but a difference within one list (a circle's count ≤ C) stays exact.
+        cum = np.empty((n, k, circles.nbr.size + 1), dtype=np.int32)
+        cum[:, :, 0] = 0
+        np.cumsum(per_location[:, :, circles.nbr], axis=2, out=cum[:, :, 1:])
+        if self._every_entry_a_circle:
+            return cum[:, :, 1:] - cum[:, :, circles.seg_start]
+        out = cum[:, :, circles.pos + 1]
+        out -= cum[:, :, circles.seg_start]
+        return out
+
+    def _source(self, tables):
+        """From replicas × periods × locations tables, what `_llr` takes: the locations' prefix sums over
+        periods (replicas × periods+1 × locations) when there are few windows, else the circles' ones."""
         n, width, L = tables.shape
         prefix = np.zeros((n, width + 1, L), dtype=np.int32)
         np.cumsum(tables, axis=1, out=prefix[:, 1:, :])
-        # running sums along the concatenated neighbour lists, after a leading 0. In int32 they may wrap
-        # past 2³¹ over many lists, but a difference within one list (a circle's count ≤ C) stays exact.
-        cum = np.empty((n, width + 1, self.circles.nbr.size + 1), dtype=np.int32)
-        cum[:, :, 0] = 0
-        np.cumsum(prefix[:, :, self.circles.nbr], axis=2, out=cum[:, :, 1:])
-        circle_prefix = cum[:, :, self.circles.pos + 1]
-        circle_prefix -= cum[:, :, self.circles.seg_start]
-        return circle_prefix
+        return prefix if self.window_first else self._spatial(prefix)
 
-    def _llr(self, circle_prefix, j0, j1):
+    def _llr(self, source, j0, j1):
         """LLR (0 unless c > μ) and count of every cylinder in windows j0:j1: replicas × windows × circles."""
         ws = self.w_start[j0:j1] - self.first
         we = self.w_end[j0:j1] - self.first
-        counts = circle_prefix[:, we + 1, :] - circle_prefix[:, ws, :]
+        counts = source[:, we + 1, :] - source[:, ws, :]
+        if self.window_first:
+            counts = self._spatial(counts)
         cmin, a, b = self._block_constants(j0, j1)
         llr = self.g[counts]
         llr -= np.multiply(counts, a)
@@ -514,10 +528,10 @@ class _Plan:
         best_w = np.zeros(n_c, dtype=np.intp)
         if n_c == 0:
             return best, best_w, np.zeros(0, dtype=np.int64)
-        circle_prefix = self._circle_prefix(self.x[:, self.first :].T[np.newaxis, :, :].astype(np.int32))
+        source = self._source(self.x[:, self.first :].T[np.newaxis, :, :].astype(np.int32))
         observed = np.zeros(n_c, dtype=np.int64)
         for j0, j1 in self._blocks():
-            llr, counts = self._llr(circle_prefix, j0, j1)
+            llr, counts = self._llr(source, j0, j1)
             arg = llr[0].argmax(axis=0)
             val = llr[0][arg, np.arange(n_c)]
             better = val > best
@@ -530,9 +544,9 @@ class _Plan:
         out = np.zeros(days.shape[0])
         if len(self.circles.pos) == 0:
             return out
-        circle_prefix = self._circle_prefix(_tables(case_loc, days, self.L, self.T, self.first, self.T))
+        source = self._source(_tables(case_loc, days, self.L, self.T, self.first, self.T))
         for j0, j1 in self._blocks():
-            llr, _ = self._llr(circle_prefix, j0, j1)
+            llr, _ = self._llr(source, j0, j1)
             np.maximum(out, llr.reshape(llr.shape[0], -1).max(axis=1), out=out)
         return out
 
