@@ -191,6 +191,19 @@ def remove_relative(request, pk: int, rel_pk: int):
     return get_cadre(request, pk)
 
 
+@router.delete(
+    "/cadres/{pk}/records/{kind}/{row_pk}",
+    response=CadreDetailOut,
+    summary="Strike a career post, assessment or training record entered in error (reason required)",
+)
+def remove_record(request, pk: int, kind: str, row_pk: int, reason: str = ""):
+    cadre = _editable_cadre(request, pk)
+    registry.record_remove(
+        actor=request.auth, cadre=cadre, kind=kind, pk=row_pk, reason=reason, request=request
+    )
+    return get_cadre(request, pk)
+
+
 @router.post("/positions", response={201: PositionOut}, summary="Create a position (organisation department)")
 def create_position(request, payload: PositionIn):
     selectors.require_edit(request.auth)

@@ -17,9 +17,10 @@ from django.db.models import Q
 
 from countybridge.core import audit
 from countybridge.core.models import AuditEvent, Organisation, Person
+from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 from countybridge.core.services.people import person_register
 
-from .models import Assessment, Cadre, CareerPost, Position, Relative
+from .models import Assessment, Cadre, CareerPost, Position, Relative, TrainingRecord
 from .planning.model import ASSESSMENT_SCORES, FUNCTIONS, KINSHIP, LEVELS, UNIT_TYPES
 from .registry_checks import Checker
 from .selectors import require_edit
@@ -245,6 +246,38 @@ def relative_remove(*, actor, relative: Relative, request=None) -> None:
     relative.delete()
     audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=cadre, request=request,
                  details={"relative_remove": code, "kinship": kinship})  # fmt: skip
+
+
+# What an officer may strike from a cadre's file, and what the audit row keeps of it.
+REMOVABLE = {
+    "career": (
+        CareerPost,
+        lambda r: {"title": r.title, "level": r.level, "start": str(r.start), "end": str(r.end)},
+    ),
+    "assessment": (Assessment, lambda r: {"year": r.year, "grade": r.grade}),
+    "training": (TrainingRecord, lambda r: {"title": r.title, "year": r.year, "hours": r.hours}),
+}
+
+
+@transaction.atomic
+def record_remove(*, actor, cadre: Cadre, kind: str, pk: int, reason: str, request=None) -> None:
+    """Strike a career post, assessment or training record entered in error. A reason is required and the
+    audit row keeps the removed values, so the file's history can be reconstructed."""
+    require_edit(actor)
+    check = Checker({"reason": reason, "kind": kind})
+    check.choice("kind", REMOVABLE, "记录类型", "record kind")
+    reason = check.text("reason", "删除理由", "The reason for removal", 300)
+    check.done()
+    model, describe = REMOVABLE[kind]
+    row = model.objects.select_for_update().filter(cadre=cadre, pk=pk).first()
+    if row is None:
+        raise ServiceValidationError(
+            [FieldProblem("pk", str(pk), "该干部没有这条记录", "This cadre has no such record", "unknown")]
+        )
+    removed = describe(row)
+    row.delete()
+    audit.record(actor=actor, action=AuditEvent.Action.DELETE, obj=cadre, request=request, reason=reason,
+                 details={"removed": kind, "record": removed})  # fmt: skip
 
 
 def _position_values(check: Checker, position: Position | None) -> dict[str, Any]:

@@ -20,6 +20,9 @@ urlpatterns = [
         views_registry.relative_remove,
         name="relative_remove",
     ),
+    path(
+        "cadres/<int:pk>/<str:kind>/<int:row_pk>/remove/", views_registry.record_remove, name="record_remove"
+    ),
     path("positions/new/", views_registry.position_new, name="position_new"),
     path("positions/<int:pk>/edit/", views_registry.position_edit, name="position_edit"),
     path("plans/", views.plan_list, name="plan_list"),

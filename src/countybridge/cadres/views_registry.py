@@ -197,6 +197,19 @@ def relative_remove(request, pk: int, rel_pk: int):
     return redirect("cadres:cadre_detail", pk=pk)
 
 
+@login_required
+@require_POST
+def record_remove(request, pk: int, kind: str, row_pk: int):
+    cadre = _cadre(request, pk)
+    try:
+        registry.record_remove(actor=request.user, cadre=cadre, kind=kind, pk=row_pk,
+                               reason=request.POST.get("reason", ""), request=request)  # fmt: skip
+    except ServiceValidationError as exc:
+        return _detail_error(request, pk, exc)
+    messages.success(request, _("The record was removed; the audit log keeps it."))
+    return redirect("cadres:cadre_detail", pk=pk)
+
+
 def position_initial(p) -> dict:
     data = {f: getattr(p, f) for f in POSITION_FIELDS}
     data.update(unit=p.unit_id or "", region=p.region.code, reports_to=p.reports_to.code if p.reports_to_id else "",
