@@ -11,6 +11,7 @@ urlpatterns = [
     path("cadres/", include("countybridge.cadres.urls")),
     path("surveillance/reports/", include("countybridge.surveillance.urls_reports")),
     path("surveillance/signals/", include("countybridge.surveillance.urls_signals")),
+    path("ems/", include("countybridge.ems.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
