@@ -4,7 +4,8 @@ employees, within the quota, without a county officer. The engine decides the cl
 delegation applies; this module checks who may use it, counts the places used and records the certificate.
 
 Places used are the applications certified through the delegation (their stored decision carries
-`self_certified.delegation_id`). The holder organisation's row is locked with select_for_update before
+`self_certified.delegation_id`). A revoked certificate keeps its place: the quota counts certificates
+granted, and a holder must not be able to revoke and re-issue to exceed it. The holder organisation's row is locked with select_for_update before
 counting, so two staff certifying at the same time cannot both take the last place."""
 
 from __future__ import annotations
