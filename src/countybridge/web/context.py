@@ -43,4 +43,5 @@ def navigation(request):
     modules = [{"title": title, "url": reverse("module", args=[slug])} for slug, title in MODULES]
     modules[[slug for slug, _t in MODULES].index("cadres")]["url"] = reverse("cadres:index")
     modules[[slug for slug, _t in MODULES].index("talent")]["url"] = reverse("talent:index")
+    modules[[slug for slug, _t in MODULES].index("ems")]["url"] = reverse("ems:index")
     return {"nav_items": items, "nav_modules": modules}
