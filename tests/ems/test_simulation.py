@@ -197,3 +197,31 @@ def test_exponential_service_is_not_the_lognormal_default():
     # guard for erlang_c_config: it must really switch the model to exponential service and zero delays
     cfg = erlang_c_config(30.0, days=5, replications=2)
     assert isinstance(cfg.on_scene, Exponential) and cfg.call_processing == ZERO and cfg.transport_share == 0
+
+
+def test_inputs_from_network_names_a_place_off_the_road():
+    from countybridge.ems.network import NetworkError, synthetic_county_network
+    from countybridge.ems.simulation import inputs_from_network
+
+    county = synthetic_county_network("510131", 103.5063, 30.1968, seed=1)
+    seat = county.towns[0]
+    demand = [
+        DemandPoint("镇A", "510131", 100.0, seat.lon, seat.lat),
+        DemandPoint("远处", "510131", 5.0, 105.5, 31.5),
+    ]
+    with pytest.raises(NetworkError) as err:
+        inputs_from_network(
+            county.network,
+            demand,
+            [Station("S", "510131", 2, seat.lon, seat.lat)],
+            [Hospital("H", lon=seat.lon, lat=seat.lat)],
+        )
+    (p,) = err.value.problems
+    assert p.place == "demand point 远处" and p.code == "not_snappable"
+    ok = inputs_from_network(
+        county.network,
+        demand[:1],
+        [Station("S", "510131", 2, seat.lon, seat.lat)],
+        [Hospital("H", lon=seat.lon, lat=seat.lat)],
+    )
+    assert ok.station_to_demand.shape == (1, 1) and ok.network_hash == county.network.content_hash

@@ -33,11 +33,15 @@ def _as_indices(network: RoadNetwork, nodes) -> np.ndarray:
 def _blocked_dijkstra(graph, starts: np.ndarray, limit: float | None, columns: np.ndarray) -> np.ndarray:
     n = graph.shape[0]
     rows = max(1, int(BLOCK_BYTES // (8 * max(n, 1))))
-    out = np.empty((len(starts), len(columns)), dtype=float)
+    out = None
     for b in range(0, len(starts), rows):  # blocks of hundreds of sources, not one call per source
         block = dijkstra(
             graph, directed=True, indices=starts[b : b + rows], limit=np.inf if limit is None else limit
         )
+        if len(starts) <= rows and _is_all(columns, n):
+            return block  # one block, every column: no copy
+        if out is None:
+            out = np.empty((len(starts), len(columns)), dtype=float)
         out[b : b + rows] = block[:, columns]
     return out
 
@@ -64,7 +68,14 @@ def travel_time_matrix(
         result = back.T
     else:
         result = _blocked_dijkstra(network.graph, usrc, limit, udst)
-    return result[np.ix_(src_inv.ravel(), dst_inv.ravel())]
+    src_inv, dst_inv = src_inv.ravel(), dst_inv.ravel()
+    if _is_all(src_inv, result.shape[0]) and _is_all(dst_inv, result.shape[1]):
+        return result  # sources and targets distinct and sorted: already in order
+    return result[np.ix_(src_inv, dst_inv)]
+
+
+def _is_all(idx: np.ndarray, n: int) -> bool:
+    return len(idx) == n and bool((idx == np.arange(n)).all())
 
 
 def nearest_source(
