@@ -247,6 +247,10 @@ def test_injected_cluster_is_found():
     assert len(outbreak & set(top.locations)) >= 3
     assert top.observed > top.expected and top.relative_risk > 2
     assert top.recurrence_interval >= 500  # 1/p periods
+    critical = result.critical_value(0.05)  # the 50th largest of 999 replica maxima
+    assert critical == sorted(result.replica_llr)[-50]
+    assert all((c.llr > critical) == (c.p_value <= 0.05) for c in result.clusters)
+    assert result.critical_value(0.0001) is None
     retro = spacetime_permutation_scan(counts, coords, prospective=False, max_window=7, replicas=99)
     assert retro.most_likely.p_value <= 0.01 and len(outbreak & set(retro.most_likely.locations)) >= 3
 
@@ -294,6 +298,17 @@ def test_too_few_cases_is_not_scanned():
     assert result.most_likely is None
 
 
+def test_no_replicas_means_no_p_value():
+    counts, coords, _ = _surveillance_data(5, inject=True)
+    result = spacetime_permutation_scan(counts, coords, max_window=7, replicas=0)
+    assert result.status == SCAN_OK and result.replica_llr.size == 0
+    assert result.most_likely.p_value is None and result.most_likely.recurrence_interval is None
+    assert (
+        result.most_likely.llr
+        == spacetime_permutation_scan(counts, coords, max_window=7, replicas=9).most_likely.llr
+    )
+
+
 def test_one_location_has_no_excess():
     # a single location: every cylinder's expectation equals its count
     result = spacetime_permutation_scan([[1, 5, 0, 9]], [[104.0, 30.0]], max_case_share=1.0, min_cases=1)
@@ -321,6 +336,9 @@ GOOD = [[1, 2, 3], [0, 1, 4], [2, 2, 2]]
         (GOOD, COORDS, {"max_case_share": 0}, "scan_max_case_share"),
         (GOOD, COORDS, {"max_radius_km": -1}, "scan_max_radius"),
         (GOOD, COORDS, {"replicas": -1}, "parameter_range"),
+        (GOOD, COORDS, {"replicas": "many"}, "parameter_range"),
+        (GOOD, COORDS, {"max_window": 1.5}, "scan_max_window"),
+        (GOOD, COORDS, {"max_case_share": "half"}, "scan_max_case_share"),
     ],
 )
 def test_bad_input_is_refused_in_both_languages(counts, coords, kwargs, code):

@@ -29,6 +29,10 @@ Data: case counts c_zd by location z (rows) × period d (columns: days or weeks)
   scanned (status TOO_FEW_CASES); no replica is run. With no cylinder above its expectation the status is
   NO_EXCESS.
 
+Platform use (facts: surveillance.md § 2.1, second stage on a CIDARS signal): the county's townships ×
+the last 372 days, `prospective=True, max_window=7, max_case_share=0.5, replicas=999`, and a signal is
+"spatially confirmed" when the most likely cluster has p < 0.05.
+
 Vectorised as follows. The circles of a centre are prefixes of its neighbour list sorted by distance, so a
 circle's count in a window is a cumulative sum along the concatenated neighbour lists of the window's
 per-location counts, which come from prefix sums over periods. The replicas are drawn all at once
@@ -82,6 +86,9 @@ class SpaceTimeCluster:
 
 @dataclass(frozen=True)
 class SpaceTimeScanResult:
+    """A scan's outcome: `status` (SCAN_OK, SCAN_TOO_FEW_CASES, SCAN_NO_EXCESS) with a message in Chinese
+    and English, the clusters (most likely first, then secondary ones by LLR) and the replicas' maxima."""
+
     status: str
     message_zh: str
     message_en: str
@@ -98,6 +105,14 @@ class SpaceTimeScanResult:
     @property
     def most_likely(self) -> SpaceTimeCluster | None:
         return self.clusters[0] if self.clusters else None
+
+    def critical_value(self, alpha: float = 0.05) -> float | None:
+        """SaTScan's Monte Carlo critical value: the LLR a cluster must exceed for p ≤ alpha, i.e. the
+        ⌊alpha·(R + 1)⌋-th largest replica maximum (None when there are too few replicas for alpha)."""
+        k = int(math.floor(alpha * (self.replicas + 1) + 1e-9))
+        if self.replica_llr.size == 0 or k < 1:
+            return None
+        return float(np.sort(self.replica_llr)[::-1][k - 1])
 
 
 def expected_counts(counts) -> np.ndarray:
@@ -151,19 +166,19 @@ def spacetime_permutation_scan(
     dist = _distances(coordinates, L, geometry)
     if max_window is None:
         max_window = max(1, T // 2)
-    if int(max_window) != max_window or not 1 <= max_window <= T:
+    if not _is_whole(max_window) or not 1 <= max_window <= T:
         raise DetectionInputError(
             "scan_max_window",
             f"最大时间窗应为1至{T}个时期的整数: {max_window}",
             f"The maximum time window must be a whole number of 1 to {T} periods: {max_window}",
         )
-    if not 0.0 < max_case_share <= 1.0:
+    if not (_is_number(max_case_share) and 0.0 < max_case_share <= 1.0):
         raise DetectionInputError(
             "scan_max_case_share",
             f"最大空间聚集规模(病例占比)应在0(不含)与1之间: {max_case_share}",
             f"The maximum spatial cluster size (share of cases) must be in (0, 1]: {max_case_share}",
         )
-    if max_radius_km is not None and not max_radius_km >= 0.0:
+    if max_radius_km is not None and not (_is_number(max_radius_km) and max_radius_km >= 0.0):
         raise DetectionInputError(
             "scan_max_radius",
             f"最大半径(公里)不能为负数: {max_radius_km}",
@@ -173,8 +188,10 @@ def spacetime_permutation_scan(
         ("replicas", replicas, 0),
         ("min_cases", min_cases, 0),
         ("max_clusters", max_clusters, 1),
+        ("block_elements", block_elements, 1),
+        ("seed", seed, 0),
     ):
-        if int(value) != value or value < low:
+        if not _is_whole(value) or value < low:
             raise DetectionInputError(
                 "parameter_range",
                 f"参数 {name} 应为不小于{low}的整数: {value}",
@@ -253,6 +270,14 @@ def spacetime_permutation_scan(
 
 
 # ---------------------------------------------------------------------------------------------- input
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _is_whole(value) -> bool:
+    return _is_number(value) and math.isfinite(value) and int(value) == value
 
 
 def _as_table(counts) -> np.ndarray:
@@ -457,7 +482,7 @@ class _Plan:
         self.window_first = n_w <= width
         self._every_entry_a_circle = np.array_equal(circles.pos, np.arange(circles.nbr.size))
         self.window_block = max(1, min(n_w, block_elements // E))
-        per_replica = max(width * (E + self.L), self.window_block * E)
+        per_replica = max(width * (E + self.L), self.window_block * E, total)  # total: the permuted periods
         self.replica_chunk = max(1, min(block_elements // per_replica, 256))
         # the per-cylinder constants are kept when they are small, else recomputed for every block
         self._constants = {} if n_w * n_c <= 4 * block_elements else None
