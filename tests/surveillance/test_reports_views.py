@@ -22,6 +22,7 @@ def test_intake_page_carries_catalogue_and_queue_script(diseases, staff):
     assert 'id="intake-catalogue"' in html and "surveillance/intake.js" in html
     assert "霍乱" in html and "流感样病例" in html  # notifiable diseases and syndromes
     assert "cdn" not in html.lower()
+    assert '<option value="farmer"' in html  # the population groups, not the catalogue groups
 
 
 def test_no_script_post_stores_the_card(diseases, staff, card):
