@@ -133,8 +133,9 @@ def _configs(keys, method: str, *, weekly: bool = False) -> list[SeriesConfig]:
         elif method in ("cidars-daily", "cidars-weekly"):
             params = batch.method_params(method, d["detection"]["params"])
             configs.append(SeriesConfig.of((d["code"], code), method, params))
-        elif method == "farrington":  # the catalogue's setting: 3 years back (we simulate 3), ±3 weeks
-            configs.append(SeriesConfig.of((d["code"], code), "farrington", {"b": 3, "w": 3, "alpha": 0.01}))
+        elif method == "farrington-flexible":  # the catalogue's setting: 3 years back, ±3 weeks, alpha 0.01
+            params = {"b": 3, "w": 3, "alpha": 0.01}
+            configs.append(SeriesConfig.of((d["code"], code), "farrington-flexible", params))
         elif method == "cusum":
             configs.append(SeriesConfig.of((d["code"], code), "cusum", {"start": 52 if weekly else 365}))
         else:
@@ -209,8 +210,8 @@ def _evaluate(keys, counts, outbreaks, method: str, weekly: bool, *, timed: int 
 def _methods() -> list[tuple[str, bool]]:
     methods = [("cidars-daily", False), ("cidars-weekly", True), ("ears-c1", False), ("ears-c2", False),
                ("ears-c3", False), ("cusum", False)]  # fmt: skip
-    if "farrington" in batch.METHODS:
-        methods.append(("farrington", True))
+    if "farrington-flexible" in batch.METHODS:
+        methods.append(("farrington-flexible", True))
     return methods
 
 
@@ -224,7 +225,7 @@ def run(smoke: bool) -> None:
     )
     print(f"CIDARS published (national, 2008–10): {CIDARS_PER_COUNTY_WEEK} MPM signals per county-week")
     header = (
-        f"{'method':<14}{'bg/cw':>8}{'all/cw':>8}{'per19':>8}{'fixed/cw':>9}{'detected':>10}"
+        f"{'method':<20}{'bg/cw':>8}{'all/cw':>8}{'per19':>8}{'fixed/cw':>9}{'detected':>10}"
         f"{'small':>7}{'medium':>8}{'large':>7}{'delay d':>9}{'calls':>6}{'batch s':>9}"
     )
     print(header)
@@ -242,7 +243,7 @@ def run(smoke: bool) -> None:
         fmt = lambda v: "—" if v is None else f"{v:.0%}"  # noqa: E731
         delay = "—" if loud["median_delay_days"] is None else f"{loud['median_delay_days']:.0f}"
         print(
-            f"{method:<14}{quiet['mpm_per_county_week']:>8.2f}{loud['mpm_per_county_week']:>8.2f}"
+            f"{method:<20}{quiet['mpm_per_county_week']:>8.2f}{loud['mpm_per_county_week']:>8.2f}"
             f"{loud['per_19_diseases']:>8.2f}{loud['fixed_per_county_week']:>9.3f}{loud['detected']:>10.0%}"
             f"{fmt(bands[0]):>7}{fmt(bands[1]):>8}{fmt(bands[2]):>7}{delay:>9}{loud['calls']:>6}"
             f"{loud['seconds']:>9.3f}"

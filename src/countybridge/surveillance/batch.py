@@ -63,9 +63,11 @@ def _methods() -> dict[str, MethodSpec]:
         MethodSpec("ears-c3", detection.ears_c, fixed_kwargs={"method": "C3"}),
         MethodSpec("cusum", detection.cusum_rossi, vector_params=frozenset({"m"})),
     ]
-    farrington = getattr(detection, "farrington_flexible", None) or getattr(detection, "farrington", None)
-    if farrington is not None:  # added by the Farrington work when it lands; weekly counts
-        specs.append(MethodSpec("farrington", farrington, frequency="week"))
+    # the Farrington methods (weekly counts), when the detection package has them
+    for name, attr in (("farrington", "farrington"), ("farrington-flexible", "farrington_flexible")):
+        func = getattr(detection, attr, None)
+        if func is not None:
+            specs.append(MethodSpec(name, func, frequency="week"))
     return {s.name: s for s in specs}
 
 
@@ -81,7 +83,7 @@ CATALOGUE_METHODS: dict[str, dict[str, str]] = {
     "ears-c3": {"day": "ears-c3", "week": "ears-c3"},
     "cusum": {"day": "cusum", "week": "cusum"},
     "farrington": {"week": "farrington"},
-    "farrington-flexible": {"week": "farrington"},
+    "farrington-flexible": {"week": "farrington-flexible"},
 }
 
 
