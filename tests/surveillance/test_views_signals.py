@@ -160,3 +160,13 @@ def test_tables_page_per_disease_and_county_with_verification_times(two_county_s
     assert page.context["figures"]["concluded"] == 1
     county_page = signed_in(make_user("county_officer", county=DAYI)).get(f"{BASE}tables/")
     assert [r["code"] for r in county_page.context["by_county"]] == [DAYI]
+
+
+def test_pages_are_in_chinese_by_default_and_english_on_request(two_county_signals, make_user, settings):
+    client = signed_in(make_user("county_officer", county=JIANYANG))
+    pk = two_county_signals["jianyang"].pk
+    zh = client.get(f"{BASE}{pk}/").content.decode()
+    assert "核实时限" in zh and "上报市疾控" in zh and "Verification due" not in zh
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en = client.get(f"{BASE}{pk}/").content.decode()
+    assert "Verification due" in en and "Escalate to the city CDC" in en
