@@ -17,7 +17,16 @@ from countybridge.core.models import AuditEvent, Region
 from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 
 from . import parameters, selectors
-from .models import Ambulance, AmbulanceKind, AnalysisRun, EmsSettings, Scenario, Station
+from .models import (
+    Ambulance,
+    AmbulanceKind,
+    AnalysisRun,
+    DemandPoint,
+    EmsSettings,
+    Hospital,
+    Scenario,
+    Station,
+)
 
 
 def _invalid(field: str, value: Any, zh: str, en: str, code: str = "invalid") -> ServiceValidationError:
@@ -289,3 +298,28 @@ def run_apply(*, actor, run: AnalysisRun, name: str, request=None) -> Scenario:
     audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=new, request=request,
                  details={"applied_run": run.pk, "sites": len(run.result["sites"])})  # fmt: skip
     return new
+
+
+# --- registry rows (imports and demo) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def hospital_create(*, actor, data: dict[str, Any], request=None, audit_row: bool = False) -> Hospital:
+    """A receiving hospital of a county (checked by the import spec; the import writes one audit row)."""
+    if actor is not None:
+        selectors.require_region(actor, data["region"])
+    hospital = Hospital.objects.create(**data)
+    if audit_row:
+        audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=hospital, request=request)
+    return hospital
+
+
+@transaction.atomic
+def demand_point_create(*, actor, data: dict[str, Any], request=None, audit_row: bool = False) -> DemandPoint:
+    """A demand point of a county (checked by the import spec; the import writes one audit row)."""
+    if actor is not None:
+        selectors.require_region(actor, data["region"])
+    point = DemandPoint.objects.create(**data)
+    if audit_row:
+        audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=point, request=request)
+    return point

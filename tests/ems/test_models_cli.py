@@ -1,0 +1,32 @@
+"""`countybridge ems simulate`: per-county figures printed, runs stored, unknown scenario refused."""
+
+import io
+
+import pytest
+from django.core.management.base import CommandError
+
+from countybridge.ems import cli_simulate
+from countybridge.ems.models import AnalysisRun, DemandPoint
+
+
+def test_simulate_prints_each_county_and_stores_runs(dayi, jianyang):
+    DemandPoint.objects.update(call_rate=2000)
+    out = io.StringIO()
+
+    class Writer:
+        def write(self, text):
+            out.write(text + "\n")
+
+    runs = cli_simulate.handle(scenario="基线", days=3, seed=4, replications=3, stdout=Writer())
+    text = out.getvalue()
+    assert "大邑县" in text and "简阳市" in text and "[" in text  # confidence intervals
+    assert len(runs) == 2 and AnalysisRun.objects.filter(kind="simulate").count() == 2
+    again = cli_simulate.handle(
+        scenario="基线", county="510129", days=3, seed=4, replications=3, stdout=Writer()
+    )
+    assert again[0].result["summary"] == runs[0].result["summary"]  # same seed, same figures
+
+
+def test_unknown_scenario_refused(db):
+    with pytest.raises(CommandError):
+        cli_simulate.handle(scenario="nope", stdout=io.StringIO())
