@@ -7,6 +7,8 @@ from countybridge.cadres.demo import load_cadres_demo
 from countybridge.core.demo.loader import DEMO_PASSWORD, demo_load, demo_present, demo_reset, demo_users
 from countybridge.core.services import regions_load
 from countybridge.ems.demo import ems_demo_load
+from countybridge.surveillance.demo import surveillance_demo_load, surveillance_demo_reset
+from countybridge.surveillance.services_catalogue import catalogue_load
 from countybridge.talent.demo import talent_demo_load, talent_demo_reset
 
 
@@ -22,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, seed, scale, reset, quiet, **options):
         console = Console(quiet=quiet)
         regions_load()
+        catalogue_load()
         if reset:
+            surveillance_demo_reset()
             talent_demo_reset()
             demo_reset()
         if demo_present():
@@ -38,6 +42,7 @@ class Command(BaseCommand):
             console.print(f"generated (synthetic): {counts}")
             console.print(f"talent (synthetic): {talent_demo_load(seed=seed, scale=scale)}")
         console.print(f"cadres (synthetic): {load_cadres_demo(reset=reset)}")
+        console.print(f"surveillance (synthetic): {surveillance_demo_load(seed=seed, scale=scale)}")
         console.print(f"ems (synthetic): {ems_demo_load(seed=seed, reset=reset)}")
         table = Table(title=f"Demo logins — password for all: {DEMO_PASSWORD}")
         for column in ("username", "role", "who"):
