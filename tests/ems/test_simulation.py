@@ -225,3 +225,17 @@ def test_inputs_from_network_names_a_place_off_the_road():
         [Hospital("H", lon=seat.lon, lat=seat.lat)],
     )
     assert ok.station_to_demand.shape == (1, 1) and ok.network_hash == county.network.content_hash
+
+
+def test_workdays_busier_than_weekends_with_the_yearly_total_kept():
+    from countybridge.ems.simulation.engine import _draw_calls
+
+    inputs = single_queue_inputs(50, 200000.0)
+    cfg = dataclasses.replace(SimulationConfig(), days=364, warmup_days=0)
+    arrival = _draw_calls(inputs, cfg, np.random.default_rng(5))[0]
+    per_day = np.bincount((arrival // 1440).astype(int) % 7, minlength=7) / 52
+    assert per_day[:5].mean() / per_day[5:].mean() == pytest.approx(1.1, abs=0.02)  # S28: workdays 1.03–1.11×
+    assert len(arrival) == pytest.approx(200000 * 364 / 365, rel=0.01)
+    flat = _draw_calls(inputs, dataclasses.replace(cfg, workday_factor=1.0), np.random.default_rng(5))[0]
+    per_day = np.bincount((flat // 1440).astype(int) % 7, minlength=7) / 52
+    assert per_day[:5].mean() / per_day[5:].mean() == pytest.approx(1.0, abs=0.02)

@@ -10,6 +10,7 @@
 | run with no patient | 0.15 | S26, S27, S30 ◐ |
 | transported, given a patient | 0.85 | S32 ⚠ |
 | hourly call profile | trough 04–06, plateau 08–22, peaks 16–18 and 20–22, peak:trough ≈ 5:1 | S18, S25 ✅/◐ |
+| workday factor | 1.1 × a weekend day's rate, yearly total unchanged; day 0 of a run is a Monday | S28 ✅ |
 
 Published Chinese interval means to check against (8 cities, 2008, S18 ✅): dispatch 2.16 ± 1.10, arrival at
 scene 14.01 ± 6.82, on scene 12.12 ± 5.96, return (read as scene → hospital) 14.08 ± 6.85, whole run
@@ -56,6 +57,7 @@ class SimulationConfig:
     no_patient_share: float = 0.15
     transport_share: float = 0.85  # given a patient
     hourly_profile: tuple[float, ...] = HOURLY_PROFILE_PCT
+    workday_factor: float = 1.1  # Mon–Fri rate relative to Sat/Sun (normalised: the weekly total is kept)
     call_categories: dict[str, tuple[float, str]] = field(
         default_factory=lambda: {"general": (1.0, "general")}
     )
@@ -79,6 +81,7 @@ def erlang_c_config(service_mean: float, days: float, replications: int, seed: i
         no_patient_share=0.0,
         transport_share=0.0,
         hourly_profile=(1.0,) * 24,
+        workday_factor=1.0,
         days=days,
         warmup_days=min(1.0, days / 10),
         replications=replications,

@@ -139,7 +139,10 @@ def _draw_calls(inputs: SimulationInputs, cfg: SimulationConfig, rng: np.random.
         profile = np.asarray(cfg.hourly_profile, dtype=float)
         profile = profile / profile.mean()
         n_hours = int(math.ceil(cfg.days * 24))
-        lam = total / (365.0 * 24.0) * profile[np.arange(n_hours) % 24]
+        hours = np.arange(n_hours)
+        w = float(cfg.workday_factor)
+        week = np.where((hours // 24) % 7 < 5, w, 1.0) / ((5 * w + 2) / 7)  # day 0 is a Monday
+        lam = total / (365.0 * 24.0) * profile[hours % 24] * week
         counts = rng.poisson(lam)
         t = np.repeat(np.arange(n_hours) * 60.0, counts) + rng.random(int(counts.sum())) * 60.0
         t.sort()
