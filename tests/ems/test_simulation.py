@@ -239,3 +239,12 @@ def test_workdays_busier_than_weekends_with_the_yearly_total_kept():
     flat = _draw_calls(inputs, dataclasses.replace(cfg, workday_factor=1.0), np.random.default_rng(5))[0]
     per_day = np.bincount((flat // 1440).astype(int) % 7, minlength=7) / 52
     assert per_day[:5].mean() / per_day[5:].mean() == pytest.approx(1.0, abs=0.02)
+
+
+def test_dispatch_interval_adds_to_response_and_busy_time():
+    inputs = single_queue_inputs(1, 0.0, history=[(0.0, 0), (1.0, 0)])
+    base = simulate(inputs, fixed_config()).replications[0]
+    slow = simulate(inputs, fixed_config(dispatch=Constant(2.0))).replications[0]
+    assert slow.response_min[0] == base.response_min[0] + 2.0
+    assert slow.wait_min[1] == base.wait_min[1] + 2.0  # the ambulance is busy 2 min longer per job
+    assert slow.intervals["dispatch"][0] == 2.0

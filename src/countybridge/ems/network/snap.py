@@ -7,9 +7,9 @@ under 1% across a county). A point farther than ``max_distance_m`` from every no
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -53,9 +53,14 @@ class _Index:
         return np.stack([EARTH_RADIUS_M * lon * math.cos(self.lat0), EARTH_RADIUS_M * lat], axis=-1)
 
 
-@lru_cache(maxsize=8)
+_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # one KD-tree per live network
+
+
 def _index_for(network: RoadNetwork) -> _Index:  # RoadNetwork hashes by identity (eq=False)
-    return _Index(network)
+    index = _INDEXES.get(network)
+    if index is None:
+        index = _INDEXES[network] = _Index(network)
+    return index
 
 
 def snap_points(

@@ -3,6 +3,7 @@
 | interval | default | source |
 |---|---|---|
 | call processing (call → order) | lognormal μ 0.655, σ 0.48 (mean 2.16, sd 1.10 min) | S18 ◐ |
+| dispatch (ambulance chosen → crew has the order) | 0 (part of call processing in S18) ⚠ | — |
 | turnout (order → rolling) | lognormal median 2.4 min, σ 0.5 (P > 3 min ≈ 33%) | S19 ◐ |
 | travel to scene / to hospital / back | network minutes × 1.17 in peak hours (07–09, 17–19 ⚠) | S39 ◐ |
 | on scene | lognormal μ 2.387, σ 0.465 (mean 12.12, sd 5.96 min) | S18 ◐ |
@@ -47,6 +48,7 @@ class SimulationConfig:
     """Every interval is a distribution in minutes; replace any field (``dataclasses.replace``)."""
 
     call_processing: Distribution = Lognormal(0.655, 0.48)
+    dispatch: Distribution = Constant(0.0)  # S18's dispatch interval is already in call_processing
     turnout: Distribution = Lognormal(math.log(2.4), 0.5)
     on_scene: Distribution = Lognormal(2.387, 0.465)
     handover: Distribution = Lognormal(math.log(12.0), 0.5, cap=45.0)

@@ -1,11 +1,11 @@
 """SimPy discrete-event dispatch simulation.
 
 Per call: call processing → (wait in a FIFO queue while no ambulance is free) → the nearest AVAILABLE
-ambulance by travel time is sent → turnout → travel to scene (= response complete) → on scene → either
+ambulance by travel time is chosen → dispatch (order reaches the crew) → turnout → travel to scene (= response complete) → on scene → either
 back to its station (no patient / not transported) or to the nearest suitable hospital → handover → back to
 its station, where it is free again and takes the oldest queued call it can reach.
 
-Response time = call received → arrival at scene (processing + queue wait + turnout + travel). Every random
+Response time = call received → arrival at scene (processing + queue wait + dispatch + turnout + travel). Every random
 draw of a replication comes from one ``numpy.random.Generator`` seeded with (seed, replication): the same
 seed gives the same numbers.
 """
@@ -96,6 +96,7 @@ class SimulationResult:
 
 INTERVALS = (
     "call_processing",
+    "dispatch",
     "wait",
     "turnout",
     "arrival_at_scene",
@@ -162,6 +163,7 @@ def _draw_calls(inputs: SimulationInputs, cfg: SimulationConfig, rng: np.random.
     }
     s = cfg.travel_noise_sigma
     noise = rng.lognormal(-(s**2) / 2, s, (3, n)) if s > 0 else np.ones((3, n))
+    draws["dispatch"] = cfg.dispatch.sample(rng, n)  # drawn last: earlier streams stay as they were
     return t, d, cat, draws, noise
 
 
@@ -223,7 +225,7 @@ class _Run:
         self.busy_since[a] = env.now
         wait = env.now - t_order
         s = self.amb_station[a]
-        turnout = dr["turnout"][i]
+        turnout = dr["dispatch"][i] + dr["turnout"][i]
         travel = self.to_scene[a, d] * self.factor(env.now + turnout, 0, i)
         yield env.timeout(turnout + travel)
         self.response[i] = env.now - t0
@@ -242,7 +244,8 @@ class _Run:
         yield env.timeout(at + back - env.now)
         rec["call_processing"][i] = dr["call_processing"][i]
         rec["wait"][i] = wait
-        rec["turnout"][i] = turnout
+        rec["dispatch"][i] = dr["dispatch"][i]
+        rec["turnout"][i] = dr["turnout"][i]
         rec["arrival_at_scene"][i] = travel
         rec["on_scene"][i] = dr["on_scene"][i]
         rec["return"][i] = back
