@@ -59,6 +59,7 @@ SCAN_NO_EXCESS = "no_excess"
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 DEFAULT_SEED = 12345678  # SaTScan's default random number seed
 GEOMETRIES = ("lonlat", "cartesian")
+_CACHED_CYLINDERS = 1 << 22
 # Distances are compared after rounding to a millimetre, so points equally far from a centre tie exactly.
 _DISTANCE_DECIMALS = 6
 
@@ -158,7 +159,7 @@ def spacetime_permutation_scan(
     seed: int = DEFAULT_SEED,
     min_cases: int = 10,
     max_clusters: int = 10,
-    block_elements: int = 1 << 21,
+    block_elements: int = 1 << 18,
 ) -> SpaceTimeScanResult:
     """Space-time permutation scan of a locations × periods case table; see the module docstring."""
     x = _as_table(counts)
@@ -484,8 +485,9 @@ class _Plan:
         self.window_block = max(1, min(n_w, block_elements // E))
         per_replica = max(width * (E + self.L), self.window_block * E, total)  # total: the permuted periods
         self.replica_chunk = max(1, min(block_elements // per_replica, 256))
-        # the per-cylinder constants are kept when they are small, else recomputed for every block
-        self._constants = {} if n_w * n_c <= 4 * block_elements else None
+        # the per-cylinder constants (20 bytes each) are kept up to _CACHED_CYLINDERS, else recomputed for
+        # every block of every replica chunk (one logarithm per cylinder)
+        self._constants = {} if n_w * n_c <= _CACHED_CYLINDERS else None
 
     def _block_constants(self, j0, j1):
         if self._constants is not None and (j0, j1) in self._constants:
