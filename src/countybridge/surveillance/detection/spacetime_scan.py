@@ -161,7 +161,20 @@ def spacetime_permutation_scan(
     max_clusters: int = 10,
     block_elements: int = 1 << 18,
 ) -> SpaceTimeScanResult:
-    """Space-time permutation scan of a locations × periods case table; see the module docstring."""
+    """Space-time permutation scan of a locations × periods case table (see the module docstring).
+
+    - counts: whole, non-negative case counts, one row per location, one column per period (day or week);
+    - coordinates: one (lon, lat) row per location in degrees (`geometry="lonlat"`, great-circle km) or
+      one (x, y) row in km (`geometry="cartesian"`);
+    - prospective: windows end at the last period (daily surveillance); else every window (retrospective);
+    - max_window: longest window in periods (default half of the periods, SaTScan's 50 %);
+    - max_case_share / max_radius_km: the largest circle, as a share of all cases (default 0.5) and
+      optionally a radius;
+    - replicas (default 999; 0 gives no p-value), seed (default SaTScan's 12345678);
+    - min_cases: fewer cases in total → status SCAN_TOO_FEW_CASES, nothing scanned (platform rule);
+    - max_clusters: most likely cluster plus secondary ones, at most this many;
+    - block_elements: about how many cylinder values each vectorised step holds (memory and cache).
+    """
     x = _as_table(counts)
     L, T = x.shape
     dist = _distances(coordinates, L, geometry)
