@@ -1,6 +1,7 @@
 """EMS dispatch simulation: M/M/c theory, dispatch rules, FIFO queue, seeds, per-county results, bad input."""
 
 import dataclasses
+import decimal
 import math
 
 import numpy as np
@@ -187,6 +188,13 @@ def test_bad_station_and_history_named():
     with pytest.raises(SimulationError) as err:
         simulate(inputs, fixed_config())
     assert any(p.place == "station s1" for p in err.value.problems)
+    inputs.stations = [Station("s1", "510181", np.int64(2))]  # numpy and Decimal inputs are fine
+    inputs.demand = [DemandPoint("d", "510181", decimal.Decimal("12.5"))]
+    simulate(inputs, fixed_config())
+    inputs.demand = [DemandPoint("d", "510181", "many")]
+    with pytest.raises(SimulationError) as err:
+        simulate(inputs, fixed_config())
+    assert err.value.problems[0].place == "demand point d"
     bad = single_queue_inputs(1, 10.0, history=[(0.0, "d"), (5.0, "nowhere")])
     with pytest.raises(SimulationError) as err:
         simulate(bad, fixed_config())

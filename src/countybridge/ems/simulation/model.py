@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -107,7 +108,11 @@ class SimulationInputs:
         if S == 0 or sum(s.ambulances for s in self.stations) == 0:
             problems.append(problem(BAD_INPUT, "stations", "没有救护车", "there are no ambulances"))
         for s in self.stations:
-            if not isinstance(s.ambulances, int) or s.ambulances < 0:
+            if (
+                isinstance(s.ambulances, bool)
+                or not isinstance(s.ambulances, numbers.Integral)
+                or s.ambulances < 0
+            ):
                 problems.append(
                     problem(
                         BAD_INPUT,
@@ -120,7 +125,7 @@ class SimulationInputs:
         has_amb = np.array([s.ambulances > 0 for s in self.stations], dtype=bool)
         for j, d in enumerate(self.demand):
             place = f"demand point {d.id}"
-            if not np.isfinite(d.calls_per_year) or d.calls_per_year < 0:
+            if not _nonneg(d.calls_per_year):
                 problems.append(
                     problem(
                         BAD_INPUT,
@@ -153,6 +158,14 @@ class SimulationInputs:
                     )
         if problems:
             raise SimulationError(problems)
+
+
+def _nonneg(x) -> bool:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return False
+    return np.isfinite(v) and v >= 0
 
 
 def inputs_from_network(
