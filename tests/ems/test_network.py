@@ -265,3 +265,15 @@ def test_osm_missing_file_named(tmp_path):
     with pytest.raises(NetworkError) as err:
         read_osm_pbf(tmp_path / "none.osm.pbf")
     assert err.value.problems[0].place == "none.osm.pbf"
+
+
+def test_osm_bounding_box_and_maxspeed_parsing():
+    pyrosm = pytest.importorskip("pyrosm")
+    from countybridge.ems.network.osm import _maxspeed
+
+    full = read_osm_pbf(pyrosm.get_data("test_pbf")).network
+    box = read_osm_pbf(pyrosm.get_data("test_pbf"), bounding_box=[26.93, 60.52, 26.95, 60.53]).network
+    assert 0 < box.n_nodes < full.n_nodes
+    assert box.lon.max() <= 26.951 and box.lat.max() <= 60.533  # pyrosm keeps whole segments at the edge
+    assert _maxspeed("50") == 50 and _maxspeed("30 mph") == pytest.approx(48.28, abs=0.01)
+    assert np.isnan(_maxspeed("none")) and np.isnan(_maxspeed(None)) and np.isnan(_maxspeed(float("nan")))
