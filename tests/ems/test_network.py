@@ -277,3 +277,14 @@ def test_osm_bounding_box_and_maxspeed_parsing():
     assert box.lon.max() <= 26.951 and box.lat.max() <= 60.533  # pyrosm keeps whole segments at the edge
     assert _maxspeed("50") == 50 and _maxspeed("30 mph") == pytest.approx(48.28, abs=0.01)
     assert np.isnan(_maxspeed("none")) and np.isnan(_maxspeed(None)) and np.isnan(_maxspeed(float("nan")))
+
+
+def test_many_components_are_summarised():
+    pairs = "".join(f"X{k},Y{k},village,100\n" for k in range(60))
+    net = read_edges_csv(
+        io.StringIO("from,to,road_class,length_m\nA,B,county,100\nB,C,county,100\n" + pairs),
+        require_connected=False,
+    )
+    problems = net.connectivity_problems()
+    assert len(problems) == 51 and problems[-1].place == "10 more component(s), 20 node(s)"
+    assert all(p.code == "disconnected" for p in problems)

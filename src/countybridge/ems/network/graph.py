@@ -152,9 +152,10 @@ class RoadNetwork:
         """(count, label per node) of strongly connected components (both directions reachable)."""
         return connected_components(self.graph, directed=True, connection="strong")
 
-    def connectivity_problems(self, max_listed: int = 10) -> list[NetworkProblem]:
-        """One problem per component outside the largest strongly connected one, naming its nodes (first
-        ``max_listed``) and a source row of an edge in it."""
+    def connectivity_problems(self, max_listed: int = 10, max_components: int = 50) -> list[NetworkProblem]:
+        """One problem per component outside the largest strongly connected one (largest first, at most
+        ``max_components``, then one summary problem), naming its nodes (first ``max_listed``) and up to
+        three source rows of edges in it."""
         n, labels = self.components()
         if n <= 1:
             return []
@@ -164,9 +165,8 @@ class RoadNetwork:
         main_weak = weak[np.flatnonzero(labels == main)[0]]
         edge_label = labels[self.edge_u]
         problems = []
-        for comp in np.argsort(-sizes):
-            if comp == main:
-                continue
+        others = [int(c) for c in np.argsort(-sizes, kind="stable") if c != main]
+        for comp in others[:max_components]:
             members = np.flatnonzero(labels == comp)
             names = ", ".join(self.node_ids[i] for i in members[:max_listed])
             more = f" …(+{len(members) - max_listed})" if len(members) > max_listed else ""
@@ -180,6 +180,18 @@ class RoadNetwork:
                 zh = "这些节点与主路网不连通，无法到达或从主路网到达"
                 en = "these nodes are not connected to the main road network and cannot reach or be reached from it"
             problems.append(problem(DISCONNECTED, place, zh, en, names))
+        if len(others) > max_components:
+            rest = others[max_components:]
+            count = int(sizes[rest].sum())
+            problems.append(
+                problem(
+                    DISCONNECTED,
+                    f"{len(rest)} more component(s), {count} node(s)",
+                    f"另有 {len(rest)} 个不连通部分（共 {count} 个节点）",
+                    f"{len(rest)} more disconnected component(s) ({count} nodes)",
+                    str(len(rest)),
+                )
+            )
         return problems
 
     def validate_connected(self) -> None:
