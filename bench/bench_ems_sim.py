@@ -54,3 +54,20 @@ def run(smoke: bool = False) -> None:
     for name, (mean, sd) in PUBLISHED_INTERVALS_MIN.items():
         got = res.intervals[name]
         print(f"  {name:17s} simulated {got[0]:6.2f} ± {got[1]:5.2f}   published {mean:6.2f} ± {sd:5.2f}")
+
+    # the same year with a stretched fleet (1 ambulance at each of the first 8 stations: the seat and 7 towns)
+    # exercises the queue
+    small = dataclasses.replace(
+        inputs,
+        stations=[
+            dataclasses.replace(s, ambulances=1 if k < 8 else 0) for k, s in enumerate(inputs.stations)
+        ],
+    )
+    t = time.perf_counter()
+    res = simulate(small, dataclasses.replace(cfg, replications=1))
+    g = res.overall
+    print(
+        f"stretched fleet=8: wall={time.perf_counter() - t:.2f}s response mean={g.response_mean_min.mean:.1f} "
+        f"p90={g.response_p90_min.mean:.1f} utilisation={g.utilisation.mean:.3f} "
+        f"waited={g.waited_calls.mean:.0f} ({g.waited_share.mean:.1%}) mean_wait={g.wait_mean_min.mean:.2f} min"
+    )
