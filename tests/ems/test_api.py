@@ -125,3 +125,34 @@ def test_optimise_job_apply_and_simulate_job(dayi, dayi_officer, django_capture_
     summary = sim["result"]["summary"]
     assert summary["calls"] > 0 and summary["response_mean"]["mean"] > 5
     assert 0 < summary["utilisation"]["mean"] < 1
+
+
+def test_road_network_import_api(dayi, jianyang, dayi_officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from countybridge.ems.models import RoadNetwork
+
+    client = signed_in(dayi_officer)
+    header = "from,to,road_class,length_m,speed_kmh,from_lon,from_lat,to_lon,to_lat\n"
+    bad = (
+        header
+        + "A,B,county,4500,,103.50,30.50,103.55,30.50\nB,C,county,9000,fast,103.55,30.50,103.60,30.50\n"
+    )
+    error = assert_error(client.post("/api/ems/networks", {"county": DAYI, "name": "test roads",
+                         "file": SimpleUploadedFile("roads.csv", bad.encode())}), 422)  # fmt: skip
+    assert error["details"][0]["field"] == "row 3"
+    island = (
+        header + "A,B,county,4500,,103.50,30.50,103.55,30.50\nB,C,county,9000,,103.55,30.50,103.60,30.50\n"
+    )
+    island += "X,Y,county,900,,103.58,30.52,103.59,30.52\n"
+    error = assert_error(client.post("/api/ems/networks", {"county": DAYI, "name": "test roads",
+                         "file": SimpleUploadedFile("roads.csv", island.encode())}), 422)  # fmt: skip
+    assert "X" in error["details"][0]["field"]
+    assert RoadNetwork.objects.filter(region__code=DAYI).count() == 1
+    assert_error(client.post("/api/ems/networks", {"county": JIANYANG, "name": "r",
+                 "file": SimpleUploadedFile("roads.csv", bad.encode())}), 404)  # fmt: skip
+    good = bad.replace("fast", "50")
+    made = client.post("/api/ems/networks", {"county": DAYI, "name": "test roads",
+                       "file": SimpleUploadedFile("roads.csv", good.encode())})  # fmt: skip
+    assert made.status_code == 201 and made.json()["version"] == 2
+    assert [n["county"] for n in client.get("/api/ems/networks").json()["items"]] == [DAYI, DAYI]

@@ -114,3 +114,45 @@ def test_run_start_and_result_page(dayi, dayi_officer, django_capture_on_commit_
     assert client.post(f"/ems/runs/{run.pk}/apply/", {"name": "优化方案"}).status_code == 302
     bad_run = client.post(f"/ems/scenarios/{dayi.pk}/run/", {"kind": "simulate", "days": "0"})
     assert bad_run.status_code == 400
+
+
+def test_road_upload_page_names_the_bad_row_and_saves_nothing(dayi, dayi_officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from countybridge.ems.models import RoadNetwork
+
+    client = signed_in(dayi_officer)
+    header = "from,to,road_class,length_m,speed_kmh,from_lon,from_lat,to_lon,to_lat\n"
+    bad = (
+        header
+        + "A,B,county,4500,,103.50,30.50,103.55,30.50\nB,C,county,9000,fast,103.55,30.50,103.60,30.50\n"
+    )
+    page = client.post(
+        f"/ems/county/{DAYI}/roads/",
+        {"name": "test roads", "file": SimpleUploadedFile("r.csv", bad.encode())},
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "row 3" in html and "fast" in html and RoadNetwork.objects.count() == 1
+    good = client.post(f"/ems/county/{DAYI}/roads/", {"name": "test roads",
+                       "file": SimpleUploadedFile("r.csv", bad.replace("fast", "50").encode())})  # fmt: skip
+    assert good.status_code == 302 and RoadNetwork.objects.count() == 2
+    assert (
+        client.post(f"/ems/county/{JIANYANG}/roads/", {"file": SimpleUploadedFile("r.csv", b"x")}).status_code
+        == 404
+    )
+
+
+def test_settings_page_scope_and_bad_speed(dayi, dayi_officer, health_officer):
+    client = signed_in(dayi_officer)
+    assert client.get(f"/ems/county/{DAYI}/settings/").status_code == 200
+    assert client.get(f"/ems/county/{JIANYANG}/settings/").status_code == 404
+    bad = client.post(f"/ems/county/{DAYI}/settings/", {"speed_county": "快"})
+    assert bad.status_code == 400 and "speeds_kmh.county" in bad.content.decode()
+    assert client.post("/ems/settings/", {"target_min": "12"}).status_code == 403
+    assert signed_in(health_officer).post("/ems/settings/", {"target_min": "12"}).status_code == 302
+    assert client.post(f"/ems/county/{DAYI}/settings/", {"speed_county": "60"}).status_code == 302
+    from countybridge.ems.selectors import settings_for
+
+    values = settings_for(dayi.region)
+    assert values["speeds_kmh"]["county"] == 60 and values["target_min"] == 12

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from countybridge.core import jobs
 from countybridge.core.api.pagination import Page, PageParams, paginate
 from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 
-from . import analysis, selectors, services
+from . import analysis, selectors, services, services_network
 from .models import Ambulance, Station
 
 router = Router(tags=["ems"])
@@ -307,3 +307,46 @@ def set_settings(request, payload: SettingsIn):
     region = selectors.county_get(user=request.auth, code=payload.county) if payload.county else None
     services.settings_update(actor=request.auth, region=region, values=payload.values, request=request)
     return selectors.settings_get(user=request.auth, region=region)
+
+
+class NetworkOut(Schema):
+    id: int
+    county: str
+    name: str
+    version: int
+    source: str
+    nodes: int
+    edges: int
+    content_hash: str
+    is_synthetic: bool
+    created_at: dt.datetime
+
+
+def _network_out(n) -> dict:
+    return {"id": n.pk, "county": n.region.code, "name": n.name, "version": n.version, "source": n.source,
+            "nodes": n.node_count, "edges": n.edge_count, "content_hash": n.content_hash,
+            "is_synthetic": n.is_synthetic, "created_at": n.created_at}  # fmt: skip
+
+
+MAX_ROAD_FILE_BYTES = 50 * 1024 * 1024
+
+
+@router.get("/networks", response=Page[NetworkOut], summary="Road network versions in your scope")
+def list_networks(request, paging: Query[PageParams]):
+    return paginate(selectors.network_list(user=request.auth), paging,
+                    transform=lambda rows: [_network_out(n) for n in rows])  # fmt: skip
+
+
+@router.post(
+    "/networks", response={201: NetworkOut}, summary="Import a road network (CSV edge list or GeoJSON)"
+)
+def import_network(request, county: Form[str], file: File[UploadedFile], name: Form[str] = "路网"):
+    """A new version of the county's network; the baseline moves onto it. Every bad row/feature, a
+    disconnected graph or a place left without a road is named (422) and nothing is saved."""
+    region = selectors.county_get(user=request.auth, code=county)
+    if file.size and file.size > MAX_ROAD_FILE_BYTES:
+        raise ServiceValidationError([FieldProblem("file", file.name or "", "文件超过 50 MB", "The file exceeds 50 MB",
+                                                   "too_large")])  # fmt: skip
+    network = services_network.network_import(actor=request.auth, region=region, name=name, content=file.read(),
+                                              filename=file.name or "roads.csv", request=request)  # fmt: skip
+    return Status(201, _network_out(network))

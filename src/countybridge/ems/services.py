@@ -65,14 +65,18 @@ def settings_update(*, actor, region: Region | None, values: dict[str, Any], req
             raise PermissionDenied("city-wide EMS settings are edited by the city admin and health officers")
     else:
         selectors.require_region(actor, region)
-    _normalised, problems = parameters.validate(values)
+    normalised, problems = parameters.validate(values)
     if problems:
         raise ServiceValidationError(
             [FieldProblem(p.field, p.value, p.message_zh, p.message_en, p.code) for p in problems]
         )
     row = EmsSettings.objects.select_for_update().filter(region=region).first()
     previous = dict(row.values) if row else {}
-    merged = parameters.merge(previous, values)
+    clean = {
+        key: ({sub: normalised[key][sub] for sub in value} if isinstance(value, dict) else normalised[key])
+        for key, value in values.items()
+    }  # numbers stored as numbers, whatever the form sent
+    merged = parameters.merge(previous, clean)
     if row is None:
         row = EmsSettings.objects.create(region=region, values=merged, updated_by=actor)
     else:

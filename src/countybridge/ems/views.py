@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from countybridge.core import jobs
 from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 
-from . import analysis, selectors, services
+from . import analysis, parameters, selectors, services, services_network
 from .models import Ambulance, Station
 
 
@@ -230,3 +230,58 @@ def run_apply(request, pk: int):
         return render(request, "ems/run_detail.html", {"run": run, "errors": exc.problems}, status=400)
     messages.success(request, _("Saved as a new scenario."))
     return redirect("ems:scenario_detail", pk=new.pk)
+
+
+@login_required
+@require_POST
+def network_import(request, code: str):
+    """Upload a road network (CSV edge list or GeoJSON) as a new version for the county."""
+    ctx = _county_context(request, code)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ServiceValidationError(
+                [FieldProblem("file", "", "请选择道路文件", "Choose a road file", "required")]
+            )
+        services_network.network_import(actor=request.user, region=ctx["county"], name=request.POST.get("name", ""),
+                                        content=upload.read(), filename=upload.name, request=request)  # fmt: skip
+    except ServiceValidationError as exc:
+        ctx["errors"] = exc.problems
+        return render(request, "ems/county.html", ctx, status=400)
+    messages.success(request, _("Road network saved as a new version; the baseline uses it."))
+    return redirect("ems:county", code=code)
+
+
+SETTING_FIELDS = (
+    "target_min", "peak_travel_factor", "dispatches_per_1000_per_year", "cost_station_per_year",
+    "cost_ambulance_per_year", "radius_km_urban", "radius_km_rural", "negative_pressure_share",
+)  # fmt: skip
+
+
+@login_required
+def settings_page(request, code: str = ""):
+    """The settings in force for a county (or city-wide): speeds per road class, intervals, targets,
+    standards and costs; saving checks every value and names a bad one in both languages."""
+    region = selectors.county_get(user=request.user, code=code) if code else None
+    values = selectors.settings_get(user=request.user, region=region)
+    errors = []
+    if request.method == "POST":
+        p = request.POST
+        changes = {
+            "speeds_kmh": {c: p.get(f"speed_{c}") for c in parameters.ROAD_CLASSES if p.get(f"speed_{c}", "") != ""},
+            "intervals_min": {k: p.get(f"interval_{k}") for k in values["intervals_min"] if p.get(f"interval_{k}", "") != ""},
+            **{k: p.get(k) for k in SETTING_FIELDS if p.get(k, "") != ""},
+        }  # fmt: skip
+        try:
+            services.settings_update(actor=request.user, region=region, values=changes, request=request)
+        except ServiceValidationError as exc:
+            errors = exc.problems
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect(request.path)
+    return render(
+        request, "ems/settings.html",
+        {"region": region, "values": values, "errors": errors, "fields": SETTING_FIELDS,
+         "classes": [(c, parameters.ROAD_CLASS_LABELS[c], values["speeds_kmh"].get(c)) for c in parameters.ROAD_CLASSES]},
+        status=400 if errors else 200,
+    )  # fmt: skip
