@@ -193,3 +193,21 @@ def test_uuid_is_required(world, card):
     del body["client_report_id"]
     error = assert_error(post(Client(), URL, body, **world["auth"]), 422)
     assert "client_report_id" in {d["field"] for d in error["details"]}
+
+
+def test_list_read_is_audited_and_its_queries_do_not_grow_with_rows(
+    world, card, django_assert_max_num_queries
+):
+    client = Client()
+    for _ in range(3):
+        post(client, URL, card(), **world["auth"])
+    before = AuditEvent.objects.filter(action="read_sensitive").count()
+    with django_assert_max_num_queries(8):
+        few = client.get(URL, **world["auth"])
+    for _ in range(12):
+        post(client, URL, card(), **world["auth"])
+    with django_assert_max_num_queries(8):
+        many = client.get(URL, **world["auth"])
+    assert few.json()["count"] == 3 and many.json()["count"] == 15
+    events = AuditEvent.objects.filter(action="read_sensitive").order_by("pk")[before:]
+    assert [e.details["shown"] for e in events] == [3, 15]

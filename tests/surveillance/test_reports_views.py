@@ -74,3 +74,12 @@ def test_list_marks_overdue_and_duplicates_and_is_scoped(diseases, staff, card, 
     detail = clinic.get(f"/surveillance/reports/{dup.pk}/").content.decode()
     assert f"#{first.pk}" in detail and "王**" in detail and late_card["id_number"] not in detail
     assert signed_in(staff["dayi"]).get(f"/surveillance/reports/{late.pk}/").status_code == 404
+
+
+def test_intake_page_is_chinese_by_default_and_english_on_request(diseases, staff):
+    client = signed_in(staff["jianyang"])
+    assert "新建传染病报告卡" in client.get("/surveillance/reports/new/").content.decode()
+    english = client.get("/surveillance/reports/new/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    english = client.get("/surveillance/reports/new/").content.decode()
+    assert "New case report" in english and "Record report" in english

@@ -252,7 +252,15 @@ def list_reports(request, filters: Query[ReportFilters], paging: Query[PageParam
         late=filters.late,
         duplicates=filters.duplicates,
     )
-    return paginate(rows, paging, transform=lambda page: [report_out(r) for r in page])
+    result = paginate(rows, paging, transform=lambda page: [report_out(r) for r in page])
+    selectors_reports.audit_list_read(
+        user=request.auth,
+        request=request,
+        shown=len(result["items"]),
+        filters=filters.model_dump(),
+        purpose="api",
+    )
+    return result
 
 
 @router.get(

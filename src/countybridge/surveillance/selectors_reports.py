@@ -77,6 +77,20 @@ def report_get(*, user, pk: int, request=None, purpose: str = "view") -> CaseRep
     return report
 
 
+def audit_list_read(*, user, request=None, shown: int, filters: dict, purpose: str) -> None:
+    """A page of masked report rows is still health data: one audit row per list read, with the filters
+    and how many rows were shown."""
+    audit.record(
+        actor=user,
+        action=AuditEvent.Action.READ_SENSITIVE,
+        object_type="surveillance.CaseReport",
+        object_repr="case report list",
+        region_code=getattr(getattr(user, "region", None), "code", "") or "",
+        request=request,
+        details={"purpose": purpose, "shown": shown, "filters": {k: str(v) for k, v in filters.items() if v}},
+    )
+
+
 def report_by_client_id(*, user, client_report_id) -> CaseReport | None:
     return report_list(user=user).filter(client_report_id=client_report_id).first()
 

@@ -156,6 +156,9 @@ def report_list(request):
         duplicates=duplicates,
     )
     page = Paginator(rows, 50).get_page(get.get("page"))
+    selectors_reports.audit_list_read(
+        user=request.user, request=request, shown=len(page.object_list), filters=get.dict(), purpose="page"
+    )
     context = {
         "page": page,
         "diseases": Disease.objects.filter(case_reports__isnull=False).distinct().order_by("sort_order")
