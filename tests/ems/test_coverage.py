@@ -110,3 +110,10 @@ def test_settings_validation_names_the_bad_speed():
 def test_settings_validation_rejects_unknown_and_out_of_range():
     _, problems = parameters.validate({"nonsense": 1, "negative_pressure_share": 2, "hourly_profile": [1, 2]})
     assert {p.field for p in problems} == {"nonsense", "negative_pressure_share", "hourly_profile"}
+
+
+def test_settings_validation_of_lognormal_pairs():
+    ok, none = parameters.validate({"lognormal": {"on_scene": ["2.5", 0.4]}})
+    assert not none and ok["lognormal"]["on_scene"] == [2.5, 0.4]
+    _, problems = parameters.validate({"lognormal": {"on_scene": ["x", 0.4], "teleport": [1, 1]}})
+    assert {p.field for p in problems} == {"lognormal.on_scene", "lognormal.teleport"}

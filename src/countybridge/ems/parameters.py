@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from .simulation.config import HOURLY_PROFILE_PCT
+
 # Road classes used by the network module and imports; speeds in km/h (facts §4 / §6: 90, 60–65, 40–50,
 # 25–30, 15–25; urban peak 26 km/h). Ambulances are exempt from limits, but roads set the pace.
 ROAD_CLASSES = ("expressway", "national", "provincial", "county", "township", "village", "urban")
@@ -45,33 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "targets_min": [5, 10, 15],
     "target_min": 15.0,  # project target (BRIEF: average response ≤ 15 min)
     "dispatches_per_1000_per_year": 15.0,  # sensitivity 10–25 (⚠ rural)
-    # hourly share of calls, trough 04–06, plateau 08–22, peak:trough ≈ 5:1 (S18, S25)
-    "hourly_profile": [
-        0.030,
-        0.025,
-        0.020,
-        0.016,
-        0.012,
-        0.012,
-        0.020,
-        0.032,
-        0.048,
-        0.052,
-        0.053,
-        0.053,
-        0.052,
-        0.052,
-        0.053,
-        0.054,
-        0.058,
-        0.060,
-        0.058,
-        0.056,
-        0.055,
-        0.050,
-        0.046,
-        0.040,
-    ],  # fmt: skip
+    # hourly share of calls (S18, S25 ◐): the simulation module's profile, as fractions
+    "hourly_profile": [round(v / sum(HOURLY_PROFILE_PCT), 5) for v in HOURLY_PROFILE_PCT],
     "lognormal": {  # (mu, sigma) of ln minutes; used by the simulation
         "call_processing": [0.655, 0.48],
         "turnout": [0.875, 0.5],
@@ -205,9 +182,19 @@ def validate(values: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
                                     "The time thresholds must be a list of positive numbers"))  # fmt: skip
         else:
             out["targets_min"] = sorted(numbers)
-    for key in ("lognormal",):
-        if key in values:
-            out[key] = merge(out[key], values[key])
+    for name, pair in (values.get("lognormal") or {}).items():
+        numbers = [_number(v) for v in pair] if isinstance(pair, list | tuple) else []
+        if name not in DEFAULTS["lognormal"]:
+            problems.append(
+                Problem(
+                    f"lognormal.{name}", name, f"未知的分布 {name}", f"Unknown distribution {name}", "unknown"
+                )
+            )
+        elif len(numbers) != 2 or any(v is None for v in numbers) or not 0 < numbers[1] <= 3:
+            problems.append(Problem(f"lognormal.{name}", str(pair)[:40], f"分布 {name} 须为 [μ, σ] 两个数字(0 < σ ≤ 3)",
+                                    f"Distribution {name} must be two numbers [mu, sigma] (0 < sigma <= 3)"))  # fmt: skip
+        else:
+            out["lognormal"][name] = numbers
     return out, problems
 
 
