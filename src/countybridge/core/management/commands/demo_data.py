@@ -8,6 +8,7 @@ from countybridge.core.demo.loader import DEMO_PASSWORD, demo_load, demo_present
 from countybridge.core.services import regions_load
 from countybridge.ems.demo import ems_demo_load
 from countybridge.surveillance.demo import surveillance_demo_load, surveillance_demo_reset
+from countybridge.surveillance.demo_signals import signals_demo_load, signals_demo_reset
 from countybridge.surveillance.services_catalogue import catalogue_load
 from countybridge.talent.demo import talent_demo_load, talent_demo_reset
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         regions_load()
         catalogue_load()
         if reset:
+            signals_demo_reset()
             surveillance_demo_reset()
             talent_demo_reset()
             demo_reset()
@@ -43,6 +45,7 @@ class Command(BaseCommand):
             console.print(f"talent (synthetic): {talent_demo_load(seed=seed, scale=scale)}")
         console.print(f"cadres (synthetic): {load_cadres_demo(reset=reset)}")
         console.print(f"surveillance (synthetic): {surveillance_demo_load(seed=seed, scale=scale)}")
+        console.print(f"surveillance signals (synthetic): {signals_demo_load(seed=seed)}")
         console.print(f"ems (synthetic): {ems_demo_load(seed=seed, reset=reset)}")
         table = Table(title=f"Demo logins — password for all: {DEMO_PASSWORD}")
         for column in ("username", "role", "who"):
