@@ -271,3 +271,13 @@ def test_detail_read_is_audited(diseases, staff, card):
     report, _ = case_report_submit(actor=staff["jianyang"], data=card())
     report_get(user=staff["jianyang"], pk=report.pk, purpose="test")
     assert AuditEvent.objects.filter(action="read_sensitive", object_id=str(report.pk)).count() == 1
+
+
+def test_a_resumed_sync_creates_no_duplicates(diseases, staff, card):
+    """An offline queue that uploaded part of its cards, lost the link and starts over from the beginning."""
+    cards = [card() for _ in range(60)]
+    for data in cards[:25]:
+        case_report_submit(actor=staff["jianyang"], data=data)
+    results = [case_report_submit(actor=staff["jianyang"], data=dict(data)) for data in cards]
+    assert [created for _, created in results] == [False] * 25 + [True] * 35
+    assert CaseReport.objects.count() == 60 and CaseReportVersion.objects.count() == 60
