@@ -83,3 +83,30 @@ def test_intake_page_is_chinese_by_default_and_english_on_request(diseases, staf
     client.cookies["django_language"] = "en"
     english = client.get("/surveillance/reports/new/").content.decode()
     assert "New case report" in english and "Record report" in english
+
+
+def test_correct_and_withdraw_on_the_detail_page(diseases, staff, card):
+    report, _ = case_report_submit(actor=staff["jianyang"], data=card(case_classification="suspected"))
+    url = f"/surveillance/reports/{report.pk}/"
+    other = signed_in(staff["jianyang2"])
+    assert other.post(url, {"action": "withdraw", "reason": "不是我的"}).status_code == 404
+    client = signed_in(staff["jianyang"])
+    assert 'data-testid="correct-form"' in client.get(url).content.decode()
+    bad = client.post(
+        url, {"action": "correct", "onset_date": "2099-01-01", "reason": "订正", "expected_version": 1}
+    )
+    assert bad.status_code == 422 and "发病日期不能晚于诊断日期" in bad.content.decode()
+    ok = client.post(
+        url,
+        {"action": "correct", "case_classification": "confirmed", "reason": "确诊", "expected_version": 1},
+    )
+    assert ok.status_code == 302
+    stale = client.post(
+        url, {"action": "correct", "case_classification": "clinical", "reason": "再次订正", "expected_version": 1}
+    )
+    assert stale.status_code == 409
+    assert client.post(url, {"action": "withdraw", "reason": ""}).status_code == 422
+    assert client.post(url, {"action": "withdraw", "reason": "误报"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "withdrawn" and report.versions.count() == 3
+    assert 'data-testid="correct-form"' not in client.get(url).content.decode()

@@ -24,7 +24,7 @@ from countybridge.core.models import Organisation, Region, RegionLevel, Role
 from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 
 from . import selectors_reports, services_reports
-from .access_reports import require_report_reader
+from .access_reports import can_submit_for, require_report_reader
 from .deadlines import ROUTINE_HOURS, URGENT_HOURS
 from .models import (
     AgeUnit,
@@ -175,11 +175,60 @@ def report_list(request):
     return render(request, "surveillance/report_list.html", context)
 
 
+CORRECTABLE = (
+    "case_classification",
+    "disease",
+    "disease_subtype",
+    "onset_date",
+    "diagnosed_at",
+    "death_date",
+)
+
+
 @login_required
 def report_detail(request, pk: int):
+    """One report with its versions; its institution (and officers in scope) correct or withdraw it here."""
     report = selectors_reports.report_get(user=request.user, pk=pk, request=request, purpose="page")
+    errors: list[FieldProblem] = []
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "withdraw":
+                services_reports.case_report_withdraw(
+                    actor=request.user, report=report, reason=reason, request=request
+                )
+                messages.success(request, _("Report withdrawn."))
+            else:
+                changes = {k: request.POST[k] for k in CORRECTABLE if request.POST.get(k, "") != ""}
+                expected = request.POST.get("expected_version", "")
+                services_reports.case_report_correct(
+                    actor=request.user,
+                    report=report,
+                    changes=changes,
+                    reason=reason,
+                    expected_version=int(expected) if expected.isdigit() else None,
+                    request=request,
+                )
+                messages.success(request, _("Correction stored as a new version."))
+            return redirect("surveillance_reports:detail", pk=report.pk)
+        except ServiceValidationError as exc:
+            errors, status = exc.problems, 422
+        except services_reports.ReportConflict as exc:
+            errors, status = [FieldProblem("version", "", exc.message_zh, exc.message_en, exc.code)], 409
+        report.refresh_from_db()
+    can_write = report.status == report.Status.ACTIVE and can_submit_for(request.user, report.organisation)
     return render(
         request,
         "surveillance/report_detail.html",
-        {"report": report, "versions": selectors_reports.report_versions(report)},
+        {
+            "report": report,
+            "versions": selectors_reports.report_versions(report),
+            "errors": errors,
+            "can_write": can_write,
+            "classifications": CaseClassification.choices,
+            "diseases": Disease.objects.filter(is_active=True).order_by("sort_order"),
+        },
+        status=status,
     )
