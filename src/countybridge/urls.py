@@ -10,6 +10,7 @@ urlpatterns = [
     path("talent/", include("countybridge.talent.urls")),
     path("cadres/", include("countybridge.cadres.urls")),
     path("surveillance/reports/", include("countybridge.surveillance.urls_reports")),
+    path("surveillance/catalogue/", include("countybridge.surveillance.urls_catalogue")),
     path("surveillance/signals/", include("countybridge.surveillance.urls_signals")),
     path("ems/", include("countybridge.ems.urls")),
     path("api/", api.urls),

@@ -88,6 +88,12 @@ class Disease(models.Model):
     def __str__(self) -> str:
         return self.name_zh
 
+    @property
+    def detection_params_json(self) -> str:
+        import json
+
+        return json.dumps(self.detection_params, ensure_ascii=False)
+
     def subtype_name(self, code: str) -> str:
         return next((s.get("name_zh", code) for s in self.subtypes if s.get("code") == code), code)
 
