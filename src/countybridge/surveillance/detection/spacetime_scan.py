@@ -159,7 +159,7 @@ def spacetime_permutation_scan(
     seed: int = DEFAULT_SEED,
     min_cases: int = 10,
     max_clusters: int = 10,
-    block_elements: int = 1 << 18,
+    block_elements: int = 1 << 16,
 ) -> SpaceTimeScanResult:
     """Space-time permutation scan of a locations × periods case table (see the module docstring).
 
@@ -412,7 +412,7 @@ def _circles(dist, loc_cases, total, max_case_share, max_radius_km) -> _Circles:
         k = int(length[i])
         if k == 0:
             continue
-        valid = np.flatnonzero(last_of_tie[i, :k] & (cz[i, :k] > 0))
+        valid = np.flatnonzero(last_of_tie[i, :k])  # circles without cases stay: simpler sums, LLR 0
         if valid.size == 0:
             continue
         nbr_parts.append(order[i, :k])
