@@ -26,20 +26,23 @@ Data: case counts c_zd by location z (rows) × period d (columns: days or weeks)
 - Secondary clusters: in decreasing LLR, each the best cylinder sharing no location with a cluster already
   reported (SaTScan's default "no geographical overlap"), up to `max_clusters`.
 - Platform rule (not in the paper): a disease with fewer than `min_cases` cases in the study period is not
-  scanned (status TOO_FEW_CASES); no replica is run. With no cylinder above its expectation the status is
-  NO_EXCESS.
+  scanned (status SCAN_TOO_FEW_CASES); no replica is run. With no cylinder above its expectation the status
+  is SCAN_NO_EXCESS.
 
 Platform use (facts: surveillance.md § 2.1, second stage on a CIDARS signal): the county's townships ×
 the last 372 days, `prospective=True, max_window=7, max_case_share=0.5, replicas=999`, and a signal is
 "spatially confirmed" when the most likely cluster has p < 0.05.
 
-Vectorised as follows. The circles of a centre are prefixes of its neighbour list sorted by distance, so a
-circle's count in a window is a cumulative sum along the concatenated neighbour lists of the window's
-per-location counts, which come from prefix sums over periods. The replicas are drawn all at once
-(`numpy.random.Generator.permuted` row by row, so the tables do not depend on the chunking) and scanned in
-chunks of replicas × windows so the temporaries stay near `block_elements` items. The LLR is evaluated
-exactly as g[c] − c·a − b with the table g[c] = c ln c + (C − c) ln(C − c) and per-cylinder constants
-a = ln μ − ln(C − μ), b = C ln(C − μ); c > μ is tested in integers (c·C > C_Z·C_D).
+Vectorised as follows. The circles of a centre are prefixes of its neighbour list sorted by distance, so
+the counts of all circles are differences of one cumulative sum along the concatenated neighbour lists.
+With few windows (prospective) each window's per-location counts (from prefix sums over periods) are
+summed over circles; with many (retrospective) the per-location prefix sums over periods are summed over
+circles once and each window is a difference of two of them. The replicas' periods are drawn with
+`numpy.random.Generator.permuted` row by row (so the tables do not depend on the chunking), binned into
+tables with one `bincount`, and scanned in chunks of replicas × windows of about `block_elements` values.
+The LLR is evaluated exactly as g[c] − c·a − b with the table g[c] = c ln c + (C − c) ln(C − c) and
+per-cylinder constants a = ln μ − ln(C − μ), b = C ln(C − μ); c > μ is tested in integers
+(c·C > C_Z·C_D).
 """
 
 from __future__ import annotations
