@@ -221,6 +221,44 @@ def test_escalate_job(two_county_signals, make_user):
     assert (first.result, second.result) == ({"escalated": 3}, {"escalated": 0})
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_store_each_signal_once(regions_loaded):
+    """Two detection runs at the same time (a manual run during the nightly one) store each signal once,
+    each with one 'created' event: the unique constraint plus the per-call token."""
+    import threading
+
+    from django.db import connection
+
+    from countybridge.surveillance.models import Disease
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    cholera = Disease.objects.create(code="cholera", name_zh="霍乱", kind="notifiable", detection_method="fixed",
+                                     detection_params={"threshold": 1})  # fmt: skip
+    for county in (JIANYANG, DAYI):
+        for offset in range(5):
+            add_cases(cholera, county, AS_OF - dt.timedelta(days=offset))
+    barrier, created, errors = threading.Barrier(4), [], []
+
+    def go():
+        try:
+            barrier.wait()
+            created.append(services_signals.detection_run(as_of=AS_OF, periods=5)["signals_created"])
+        except Exception as exc:  # noqa: BLE001 — the test reports any failure of a run
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=go) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sum(created) == Signal.objects.count() == 10
+    assert SignalEvent.objects.filter(kind="created").count() == 10
+
+
 def test_verification_figures():
     t0 = dt.datetime(2026, 1, 1, 8, tzinfo=dt.UTC)
     h = dt.timedelta(hours=1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from countybridge.core import jobs
@@ -169,7 +170,7 @@ def epidemic_curve(request, params: Query[CurveParams]):
                                                    "Unknown disease code", "unknown")])  # fmt: skip
     region = selectors.county_get(user=request.auth, code=params.region)
     return selectors.epidemic_curve(user=request.auth, disease=disease, region=region,
-                                    end=params.end or dt.date.today(), frequency=params.frequency,
+                                    end=params.end or timezone.localdate(), frequency=params.frequency,
                                     periods=params.periods)  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -161,7 +162,7 @@ def _curve_input(request) -> tuple[Disease | None, str, str, dt.date, list[Field
             FieldProblem("frequency", frequency, "频率应为 day 或 week", "Frequency must be day or week")
         )
         frequency = "week"
-    end = dt.date.today()
+    end = timezone.localdate()
     if request.GET.get("end"):
         try:
             end = dt.date.fromisoformat(request.GET["end"])
