@@ -107,6 +107,8 @@ def test_run_start_and_result_page(dayi, dayi_officer, django_capture_on_commit_
     job = execute(JobRun.objects.get(kind="ems.optimise").pk)
     assert job.status == "succeeded", job.error
     run = AnalysisRun.objects.get()
+    job_page = client.get(started["Location"]).content.decode()
+    assert f"/ems/runs/{run.pk}/" in job_page  # the job page links to the stored result
     page = client.get(f"/ems/runs/{run.pk}/")
     assert page.status_code == 200 and "丙镇急救点" in page.content.decode()
     bad = client.post(f"/ems/runs/{run.pk}/apply/", {"name": "基线"})  # the baseline's name is taken

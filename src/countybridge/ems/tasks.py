@@ -66,6 +66,7 @@ def _scenario(job: JobContext, pk: int, county: str):
     ],
     roles=ROLES,
     region_param="county",
+    result_template="ems/_job_result.html",
 )
 def optimise_job(job: JobContext, county: str, scenario: int, model: str = "p_median", p: int | None = None,
                  time_limit: float = 30.0) -> dict:  # fmt: skip
@@ -96,6 +97,7 @@ def optimise_job(job: JobContext, county: str, scenario: int, model: str = "p_me
     ],
     roles=ROLES,
     region_param="county",
+    result_template="ems/_job_result.html",
 )
 def simulate_job(job: JobContext, county: str, scenario: int, days: int = 7, seed: int = 1,
                  replications: int = 5) -> dict:  # fmt: skip
