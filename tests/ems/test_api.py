@@ -156,3 +156,21 @@ def test_road_network_import_api(dayi, jianyang, dayi_officer):
                        "file": SimpleUploadedFile("roads.csv", good.encode())})  # fmt: skip
     assert made.status_code == 201 and made.json()["version"] == 2
     assert [n["county"] for n in client.get("/api/ems/networks").json()["items"]] == [DAYI, DAYI]
+
+
+def test_list_endpoints_query_counts_do_not_grow_with_rows(
+    dayi, health_officer, django_assert_max_num_queries
+):
+    from countybridge.ems import services
+
+    client = signed_in(health_officer)
+    for i in range(5):
+        services.scenario_copy(actor=health_officer, scenario=dayi, name=f"v{i}")
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/ems/scenarios").json()["count"] == 6
+    with django_assert_max_num_queries(8):
+        client.get("/api/ems/hospitals")
+    with django_assert_max_num_queries(8):
+        client.get("/api/ems/demand-points")
+    with django_assert_max_num_queries(8):
+        client.get("/api/ems/networks")

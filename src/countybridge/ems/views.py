@@ -72,7 +72,8 @@ def county_map(request, code: str):
     if result:
         baseline = ctx["baseline"]
         payload["stations"] = [
-            {"name": s.name, "value": [s.lon, s.lat, s.ambulances.count()]} for s in baseline.stations.all()
+            {"name": s.name, "value": [s.lon, s.lat, len(s.ambulances.all())]}
+            for s in baseline.stations.prefetch_related("ambulances")
         ]
         payload["hospitals"] = [
             {"name": h.name, "value": [h.lon, h.lat, h.level]}
