@@ -173,3 +173,9 @@ def test_start_run_needs_the_cdc_and_valid_parameters(
             f"{API}/runs", {"frequency": "week", "as_of": "2026-11-22"}, content_type="application/json"
         )
     assert started.status_code == 202 and started.json()["job_id"]
+
+
+def test_unknown_query_parameter_is_refused(two_county_signals, make_user):
+    client = signed_in(make_user("city_admin"))
+    error = assert_error(client.get(API, {"county": JIANYANG}), 400, "unknown_parameter")
+    assert any("county" in d["field"] for d in error["details"])
