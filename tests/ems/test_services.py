@@ -165,3 +165,29 @@ def test_selectors_scope(dayi, jianyang, dayi_officer, health_officer, make_user
         with pytest.raises(PermissionDenied):
             selectors.scenario_list(user=make_user(role, **kw))
     assert [c.code for c in selectors.county_list(user=dayi_officer)] == [DAYI]
+
+
+@pytest.mark.parametrize("model", ["p_median", "mclp", "lscp", "p_center", "mexclp"])
+def test_every_siting_model_gives_a_scored_proposal(dayi, dayi_officer, model):
+    from countybridge.ems import optimise
+
+    run = optimise.optimise(actor=dayi_officer, scenario=dayi, model=model, p=1, time_limit=10)
+    result = run.result
+    assert result["sites"] and result["status"] in ("optimal", "time_limit")
+    assert sum(s["ambulances"] for s in result["sites"]) >= 2  # the fleet is kept
+    if model in ("p_median", "mclp"):
+        # one site for 100 / 300 / 600 residents on A–B–C: 丙镇 (C) reaches 900 within 15 min (B at
+        # 5.38 + 14.04 = 19.4 min is over), and minimises weighted travel
+        assert [s["name"] for s in result["sites"]] == ["丙镇急救点"]
+    if model == "p_center":
+        assert [s["name"] for s in result["sites"]] == ["县人民医院急救站"]  # B: worst case 12 min, not 18
+    if model == "lscp":  # every place within 15 min needs sites at B (or A) and C
+        assert len(result["sites"]) == 2 and result["after"]["within"]["15"] == 1.0
+    assert AuditEvent.objects.filter(object_type="ems.AnalysisRun").count() == 1
+
+
+def test_unknown_model_refused(dayi, dayi_officer):
+    from countybridge.ems import optimise
+
+    with pytest.raises(ServiceValidationError):
+        optimise.optimise(actor=dayi_officer, scenario=dayi, model="magic")

@@ -27,29 +27,28 @@ def _invalid(field, value, zh, en, code="invalid"):
     return ServiceValidationError([FieldProblem(field, str(value)[:100], zh, en, code)])
 
 
-def _solve(model: str, d: np.ndarray, w: np.ndarray, p: int, radius: float, time_limit: float, fleet: int):
-    """Call the siting module's model by name; returns its SitingResult."""
-    from . import siting
+def _solve(model: str, d: np.ndarray, w: np.ndarray, p: int, radius: float, time_limit: float, fleet: int,
+           busy: float):  # fmt: skip
+    """Call the siting module's model by name; returns its SitingResult. `d` is demand × candidate
+    response minutes, `radius` the target (MCLP, LSCP, MEXCLP), `busy` MEXCLP's busy probability."""
+    try:
+        if model == "p_median":
+            from .siting.pmedian import p_median
 
-    if model == "p_median":
-        return siting.p_median(d, p, weights=w, time_limit=time_limit)
-    fn = {
-        "mclp": "maximal_covering",
-        "lscp": "set_covering",
-        "p_center": "p_center",
-        "mexclp": "max_expected_covering",
-    }[model]
-    if not hasattr(siting, fn):
+            return p_median(d, p, weights=w, time_limit=time_limit)
+        if model == "p_center":
+            from .siting.pcenter import p_center
+
+            return p_center(d, p, time_limit=time_limit)
+        from .siting.coverage import max_expected_covering, maximal_covering, set_covering
+    except ImportError:
         raise _invalid("model", model, f"选址模型 {model} 尚不可用", f"The siting model {model} is not available yet",
-                       "unavailable")  # fmt: skip
-    func = getattr(siting, fn)
+                       "unavailable") from None  # fmt: skip
     if model == "mclp":
-        return func(d, p, radius, weights=w, time_limit=time_limit)
+        return maximal_covering(d, radius, p, weights=w, time_limit=time_limit)
     if model == "lscp":
-        return func(d, radius, time_limit=time_limit)
-    if model == "p_center":
-        return func(d, p, weights=None, time_limit=time_limit)
-    return func(d, fleet, radius, weights=w, time_limit=time_limit)
+        return set_covering(d, radius, time_limit=time_limit)
+    return max_expected_covering(d, radius, max(fleet, p), busy, weights=w, time_limit=time_limit)
 
 
 def optimise(
@@ -106,9 +105,12 @@ def optimise(
     peak = float(params["peak_travel_factor"])
     d = (pre + peak * travel_min).T  # demand × candidate response minutes
     w = np.array([pl.population for pl in places], dtype=float)
+    # MEXCLP's busy probability: yearly dispatches × mean whole-run time (42 min, facts § 3) / fleet time
+    calls = float(sum(pl.population for pl in places)) / 1000 * float(params["dispatches_per_1000_per_year"])
+    busy = min(0.9, max(0.01, calls * 42.0 / (max(fleet, 1) * 525_600.0)))
     report(20, gettext_noop("Solving"))
     try:
-        result = _solve(model, d, w, p, float(params["target_min"]), time_limit, fleet)
+        result = _solve(model, d, w, p, float(params["target_min"]), time_limit, fleet, busy)
     except ValueError as exc:  # SitingInputError carries both languages
         raise _invalid("model", model, getattr(exc, "message_zh", str(exc)), getattr(exc, "message_en", str(exc)),
                        getattr(exc, "code", "invalid")) from None  # fmt: skip
@@ -154,6 +156,7 @@ def optimise(
         "gap": float(result.gap),
         "seconds": round(float(result.seconds), 3),
         "candidates": len(unique),
+        "busy_probability": round(busy, 4) if model == "mexclp" else None,
         "sites": [
             {"code": f"S{i + 1:02d}", "name": s.name, "lon": s.lon, "lat": s.lat, "urban": s.urban,
              "ambulances": s.ambulances, "negative_pressure": s.negative_pressure,
