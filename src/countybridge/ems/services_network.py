@@ -147,6 +147,25 @@ def network_lists(graph) -> tuple[list[list[Any]], list[list[Any]]]:
     return nodes, edges
 
 
+def _read_osm(content: bytes, speeds):
+    """An OpenStreetMap extract (.osm.pbf) through the network module (pyrosm); only its largest strongly
+    connected part is kept, as the module does for clipped extracts."""
+    import tempfile
+
+    from .network import read_osm_pbf
+
+    with tempfile.NamedTemporaryFile(suffix=".osm.pbf") as handle:
+        handle.write(content)
+        handle.flush()
+        try:
+            return read_osm_pbf(handle.name, speeds=speeds).network
+        except ImportError:
+            raise ServiceValidationError(
+                [FieldProblem("file", "", "本系统未安装 OSM 读取组件(pyrosm),请改用 CSV 或 GeoJSON",
+                              "The OSM reader (pyrosm) is not installed here: use CSV or GeoJSON", "unavailable")]
+            ) from None  # fmt: skip
+
+
 def network_import(
     *, actor, region: Region, name: str, content: bytes, filename: str, request=None
 ) -> RoadNetwork:
@@ -157,15 +176,21 @@ def network_import(
 
     speeds = selectors.settings_for(region)["speeds_kmh"]
     is_json = filename.lower().endswith((".json", ".geojson"))
+    is_osm = filename.lower().endswith(".pbf")
     try:
-        reader = read_edges_geojson if is_json else read_edges_csv
-        graph = reader(content, speeds=speeds, require_connected=True)
+        if is_osm:
+            graph = _read_osm(content, speeds)
+        else:
+            reader = read_edges_geojson if is_json else read_edges_csv
+            graph = reader(content, speeds=speeds, require_connected=True)
     except NetworkError as exc:
         raise from_network_error(exc) from None
     nodes, edges = network_lists(graph)
     kind = (
-        RoadNetwork.Source.GEOJSON
-        if filename.lower().endswith(("json", "geojson"))
+        RoadNetwork.Source.OSM
+        if is_osm
+        else RoadNetwork.Source.GEOJSON
+        if is_json
         else RoadNetwork.Source.CSV
     )
     return network_save(
