@@ -90,3 +90,25 @@ def test_two_reports_recorded_offline_are_stored_once_each(page, live_server, wo
     assert all(item["data"] is None for item in sent)  # personal data leaves the device once stored
     assert json.dumps(sent, ensure_ascii=False).find("赵一") == -1
     assert page.errors == []
+
+
+def test_the_intake_page_reopens_while_the_link_is_down(page, live_server, world):
+    from countybridge.surveillance.models import CaseReport
+
+    base = live_server.url
+    _log_in(page, base, world["staff"].username)
+    page.goto(f"{base}/surveillance/reports/new/")
+    page.wait_for_selector("#report-form[data-sw-ready='1']")
+    page.wait_for_function(
+        """async () => !!(await caches.match(location.pathname))
+                      && !!(await caches.match(document.querySelector('script[src*=intake]').getAttribute('src')))"""
+    )
+    page.context.set_offline(True)
+    page.reload()
+    assert page.get_by_test_id("record").is_visible()
+    page.wait_for_selector("[data-testid=link-status][data-online='0']")
+    _record(page, "孙三", make_resident_id("510185", dt.date(1979, 5, 5), 53))
+    assert page.locator("[data-testid=queue-item][data-status=queued]").count() == 1
+    page.context.set_offline(False)
+    page.wait_for_selector("[data-testid=queue-count][data-waiting='0']", timeout=20_000)
+    assert CaseReport.objects.count() == 1

@@ -102,7 +102,8 @@ def test_correct_and_withdraw_on_the_detail_page(diseases, staff, card):
     )
     assert ok.status_code == 302
     stale = client.post(
-        url, {"action": "correct", "case_classification": "clinical", "reason": "再次订正", "expected_version": 1}
+        url,
+        {"action": "correct", "case_classification": "clinical", "reason": "再次订正", "expected_version": 1},
     )
     assert stale.status_code == 409
     assert client.post(url, {"action": "withdraw", "reason": ""}).status_code == 422
@@ -110,3 +111,9 @@ def test_correct_and_withdraw_on_the_detail_page(diseases, staff, card):
     report.refresh_from_db()
     assert report.status == "withdrawn" and report.versions.count() == 3
     assert 'data-testid="correct-form"' not in client.get(url).content.decode()
+
+
+def test_service_worker_is_served_under_the_reports_path(client):
+    response = client.get("/surveillance/reports/intake-sw.js")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/javascript")
+    assert "cb-intake" in response.content.decode() and "/api/" not in response.content.decode()

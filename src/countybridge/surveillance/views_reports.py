@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -139,6 +141,16 @@ def report_new(request):
         },
     }
     return render(request, "surveillance/report_form.html", context, status=status)
+
+
+SERVICE_WORKER = Path(__file__).parent / "static" / "surveillance" / "intake-sw.js"
+
+
+def intake_service_worker(request):
+    """The intake page's service worker, served under /surveillance/reports/ so that it may keep that page."""
+    response = HttpResponse(SERVICE_WORKER.read_text(encoding="utf-8"), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

@@ -252,6 +252,20 @@
     });
   }
 
+  // a service worker keeps the page itself, so it opens again while the link is down
+  if ("serviceWorker" in navigator && form.dataset.swUrl) {
+    navigator.serviceWorker.register(form.dataset.swUrl).then(function (registration) {
+      var urls = [location.pathname];
+      document.querySelectorAll("link[rel=stylesheet][href], script[src], link[rel=icon][href]").forEach(function (el) {
+        urls.push(el.getAttribute("href") || el.getAttribute("src"));
+      });
+      var worker = registration.active || registration.waiting || registration.installing;
+      var send = function (w) { w.postMessage({ cache: urls }); form.dataset.swReady = "1"; };
+      if (worker && worker.state === "activated") send(worker);
+      else if (worker) worker.addEventListener("statechange", function () { if (worker.state === "activated") send(worker); });
+    }).catch(function () { /* no offline reload, the queue still works */ });
+  }
+
   window.addEventListener("online", flush);
   window.addEventListener("offline", setLinkStatus);
   setInterval(flush, 30000);
