@@ -112,3 +112,27 @@ def test_the_intake_page_reopens_while_the_link_is_down(page, live_server, world
     page.context.set_offline(False)
     page.wait_for_selector("[data-testid=queue-count][data-waiting='0']", timeout=20_000)
     assert CaseReport.objects.count() == 1
+
+
+def test_a_refused_card_is_kept_shown_and_can_be_corrected(page, live_server, world):
+    from countybridge.surveillance.models import CaseReport
+
+    base = live_server.url
+    _log_in(page, base, world["staff"].username)
+    page.goto(f"{base}/surveillance/reports/new/")
+    good = make_resident_id("510185", dt.date(1988, 8, 8), 65)
+    wrong = good[:-1] + ("1" if good[-1] != "1" else "2")  # wrong check character
+    _record(page, "李四", wrong)
+    item = page.locator("[data-testid=queue-item][data-status=rejected]")
+    item.wait_for()
+    assert "身份证号码校验码错误" in item.inner_text() and "check character" in item.inner_text()
+    assert CaseReport.objects.count() == 0
+    client_id = item.get_attribute("data-client-id")
+    page.get_by_test_id("queue-edit").click()
+    form = page.get_by_test_id("report-form")
+    assert form.locator("input[name=patient_name]").input_value() == "李四"
+    form.locator("input[name=id_number]").fill(good)
+    page.get_by_test_id("record").click()
+    page.wait_for_selector("[data-testid=queue-count][data-waiting='0']", timeout=20_000)
+    stored = CaseReport.objects.get()
+    assert str(stored.client_report_id) == client_id and stored.id_number_masked.endswith(good[-4:])

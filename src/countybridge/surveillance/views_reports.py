@@ -137,6 +137,7 @@ def report_new(request):
             "class": _("class"),
             "pending": _("waiting"),
             "discard": _("Discard"),
+            "edit": _("Edit"),
             "retry": _("Retry now"),
         },
     }

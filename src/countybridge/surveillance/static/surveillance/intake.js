@@ -168,6 +168,28 @@
         });
         li.appendChild(ul);
       }
+      if (item.status === "rejected" && item.data) {
+        // back into the form under the same id (it was never stored), to be corrected and recorded again
+        var edit = document.createElement("button");
+        edit.type = "button";
+        edit.textContent = t.edit;
+        edit.dataset.testid = "queue-edit";
+        edit.addEventListener("click", function () {
+          Object.keys(item.data).forEach(function (name) {
+            var field = form.elements[name];
+            if (!field || name === "recorded_at") return;
+            if (field.type === "checkbox") field.checked = !!item.data[name];
+            else field.value = item.data[name];
+            if (name === "disease") fillSubtypes();
+          });
+          form.client_report_id.value = item.id;
+          save(load().filter(function (other) { return other.id !== item.id; }));
+          render();
+          showDeadline();
+          form.scrollIntoView();
+        });
+        li.appendChild(edit);
+      }
       if (item.status === "rejected" || item.status === "sent") {
         var discard = document.createElement("button");
         discard.type = "button";
