@@ -281,3 +281,25 @@ def test_a_resumed_sync_creates_no_duplicates(diseases, staff, card):
     results = [case_report_submit(actor=staff["jianyang"], data=dict(data)) for data in cards]
     assert [created for _, created in results] == [False] * 25 + [True] * 35
     assert CaseReport.objects.count() == 60 and CaseReportVersion.objects.count() == 60
+
+
+def test_correcting_the_first_report_to_another_disease_releases_its_duplicate(diseases, staff, card):
+    data = card()
+    first, _ = case_report_submit(actor=staff["jianyang"], data=data)
+    second, _ = case_report_submit(actor=staff["jianyang2"], data=card(id_number=data["id_number"]))
+    assert second.duplicate_of_id == first.pk
+    case_report_correct(
+        actor=staff["jianyang"], report=first, changes={"disease": "rubella"}, reason="订正病名"
+    )
+    second.refresh_from_db()
+    assert second.duplicate_of_id is None  # the measles case now counts through the second report
+    today = timezone.localdate()
+    assert case_counts(["measles", "rubella"], "510185", start=today, end=today).counts.tolist() == [[1], [1]]
+
+
+def test_report_links_the_registered_person(diseases, staff, card, make_person):
+    person = make_person("510185")
+
+    number = crypto.decrypt(person.id_number_encrypted)
+    report, _ = case_report_submit(actor=staff["jianyang"], data=card(id_number=number))
+    assert report.person == person

@@ -196,6 +196,16 @@ def _flag_duplicate(report: CaseReport) -> None:
     report.duplicate_of = first
 
 
+def _release_duplicates(report: CaseReport) -> int:
+    """Reports linked to `report` as duplicates count through the earliest of them from now on."""
+    duplicates = list(CaseReport.objects.filter(duplicate_of=report).order_by("reported_at", "pk"))
+    if duplicates:
+        head, rest = duplicates[0], duplicates[1:]
+        CaseReport.objects.filter(pk=head.pk).update(duplicate_of=None)
+        CaseReport.objects.filter(pk__in=[d.pk for d in rest]).update(duplicate_of=head)
+    return len(duplicates)
+
+
 def _resolve_organisation(actor, data: dict) -> Organisation:
     organisation_id = data.get("organisation_id")
     if role_of(actor) == Role.INSTITUTION_STAFF:
@@ -349,8 +359,11 @@ def case_report_correct(
     if problems:
         raise ServiceValidationError(problems)
     before = {"disease": locked.disease.code, "case_classification": locked.case_classification}
+    identity = (locked.patient_key, locked.disease_id)
     locked.current_version += 1
     _mirror(locked, clean)
+    if (locked.patient_key, locked.disease_id) != identity:
+        _release_duplicates(locked)  # its duplicates were of the patient and disease it no longer names
     _flag_duplicate(locked)
     locked.save()
     _version(locked, locked.current_version, CaseReportVersion.Kind.CORRECTION, clean, actor, reason).save(
@@ -393,17 +406,13 @@ def case_report_withdraw(*, actor, report: CaseReport, reason: str, request=None
     copy.created_by = actor if getattr(actor, "pk", None) and token is None else None
     copy.api_token, copy.actor_username, copy.created_at = token, actor.get_username(), timezone.now()
     copy.save(force_insert=True)
-    duplicates = list(locked.duplicates.order_by("reported_at", "pk"))
-    if duplicates:
-        head, rest = duplicates[0], duplicates[1:]
-        CaseReport.objects.filter(pk=head.pk).update(duplicate_of=None)
-        CaseReport.objects.filter(pk__in=[d.pk for d in rest]).update(duplicate_of=head)
+    relinked = _release_duplicates(locked)
     audit.record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=locked,
         request=request,
         reason=reason,
-        details={"version": locked.current_version, "withdrawn": True, "relinked": len(duplicates)},
+        details={"version": locked.current_version, "withdrawn": True, "relinked": relinked},
     )
     return locked
