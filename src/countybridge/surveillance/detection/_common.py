@@ -13,6 +13,8 @@ import numpy as np
 OK = 0
 INSUFFICIENT_HISTORY = 1
 UNDEFINED = 2
+# Farrington's limit54 rule: fewer than 5 cases in the last 4 periods, so R gives no bound and no alarm.
+FEW_CASES = 3
 
 # Series processed per block, so the sliding-window temporaries of a batch stay in cache-sized pieces.
 CHUNK = 1024
