@@ -183,3 +183,21 @@ def test_catalogue_methods_map_to_batch_methods_per_frequency():
         "alpha": 0.001,
         "baseline": 7,
     }
+
+
+def test_farrington_flexible_in_batch_matches_the_method():
+    if "farrington-flexible" not in batch.METHODS:
+        pytest.skip("the detection package has no Farrington yet")
+    rng = np.random.default_rng(11)
+    x = rng.poisson(3, size=(4, 52 * 3 + 30)).astype(float)
+    x[1, -2] = 30
+    params = {"b": 3, "w": 3, "alpha": 0.01}
+    configs = [SeriesConfig.of(("ili", i), "farrington-flexible", params) for i in range(4)]
+    got = run_batch(x, configs)
+    assert got.calls == 1
+    direct = batch.detection.farrington_flexible(x, **params)
+    rows, cols = np.nonzero(direct.alarm)
+    assert [(s.key[1], s.period_index) for s in got.signals] == list(
+        zip(rows.tolist(), cols.tolist(), strict=True)
+    )
+    assert (1, x.shape[1] - 2) in {(s.key[1], s.period_index) for s in got.signals}

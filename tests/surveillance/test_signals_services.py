@@ -13,7 +13,7 @@ from countybridge.core.jobs.runner import execute
 from countybridge.core.models import AuditEvent
 from countybridge.core.services.errors import ServiceValidationError
 from countybridge.surveillance import response_stats, services_signals
-from countybridge.surveillance.models import Signal, SignalEvent
+from countybridge.surveillance.models import Disease, Signal, SignalEvent
 
 from .signal_support import AS_OF, DAYI, JIANYANG, add_cases, diseases, two_county_signals  # noqa: F401
 
@@ -65,8 +65,11 @@ def test_rerun_and_overlapping_backfill_add_nothing(two_county_signals):
 def test_weekly_run_stores_week_labels(diseases):
     add_cases(diseases["cholera"], JIANYANG, AS_OF)  # a Friday in ISO week 2026-W47
     add_cases(diseases["dysentery"], JIANYANG, AS_OF, 2)
+    Disease.objects.create(code="ili", name_zh="流感样病例", kind="syndrome", detection_method="farrington-flexible",
+                           detection_params={"alpha": 0.01, "b": 3, "w": 3})  # fmt: skip
     summary = services_signals.detection_run(frequency="week", as_of=AS_OF + dt.timedelta(days=2))
-    assert summary["signals_created"] == 2  # fixed and CIDARS weekly
+    assert summary["series"] == 3 * 8 and summary["skipped_diseases"] == []  # Farrington runs weekly
+    assert summary["signals_created"] == 2  # fixed and CIDARS weekly (no ILI cases)
     weeks = set(Signal.objects.values_list("period", "period_start", "period_end", "frequency"))
     assert weeks == {("2026-W47", dt.date(2026, 11, 16), dt.date(2026, 11, 22), "week")}
 
@@ -228,8 +231,6 @@ def test_concurrent_runs_store_each_signal_once(regions_loaded):
     import threading
 
     from django.db import connection
-
-    from countybridge.surveillance.models import Disease
 
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL")

@@ -216,7 +216,7 @@ def _window(frequency: str, as_of: dt.date, periods: int, years_back: int) -> tu
         total = history + periods
         return as_of - dt.timedelta(days=total - 1), total
     last = response_stats.last_full_week_monday(as_of)
-    history = 52 * years_back + 3
+    history = 52 * years_back + 8  # ± the window around the same week (CIDARS ±2, Farrington w ≤ 5)
     total = history + periods
     return last - dt.timedelta(weeks=total - 1), total
 
@@ -259,6 +259,8 @@ def detection_run(
         params = batch.method_params(method, disease.detection_params)
         if method.startswith("cidars"):
             years = max(years, int(params.get("years_back", 3)))
+        elif method.startswith("farrington"):  # b years back (R's defaults: 4 flexible, 5 classic)
+            years = max(years, int(params.get("b", 5)))
         configs.extend(batch.SeriesConfig.of((disease.pk, r.pk), method, params) for r in counties)
     start, total = _window(frequency, as_of, int(periods), years)
     report(10, gettext_noop("Counting cases"))
