@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import dataclass
 
 import highspy
@@ -10,6 +12,29 @@ import numpy as np
 import scipy.sparse as sp
 
 INF = highspy.kHighsInf
+_quiet = False
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent Highs object. The first one a process makes prints HiGHS's banner on the C-level stdout
+    before any option can be set; that would break `--json` output, so it goes to /dev/null."""
+    global _quiet
+    if _quiet:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+                h.setOptionValue("output_flag", False)
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _quiet = True
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 @dataclass(frozen=True)
@@ -61,8 +86,7 @@ def solve_mip(
             highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer
         ]
     lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _new_highs()
     h.setOptionValue("mip_rel_gap", float(rel_gap))
     h.setOptionValue("mip_abs_gap", float(abs_gap))
     if time_limit is not None:
