@@ -19,7 +19,11 @@ SUBCOMMANDS = [
         "countybridge.ems.cli_solve",
         "solve a station-siting model (p-median, MCLP, LSCP, p-center, MEXCLP) on an instance file",
     ),
-    ("simulate", "countybridge.ems.cli_simulate", "simulate dispatch for a scenario (per-county response with CIs)"),
+    (
+        "simulate",
+        "countybridge.ems.cli_simulate",
+        "simulate dispatch for a scenario (per-county response with CIs)",
+    ),
 ]
 
 
