@@ -5,7 +5,7 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ["identifiers", "demo_generation", "matching", "circuits", "cadre_plan", "detection", "scan", "travel_matrix", "ems_sim", "alert_load"]
+BENCHMARKS = ["identifiers", "demo_generation", "matching", "circuits", "cadre_plan", "detection", "scan", "travel_matrix", "ems_sim", "alert_load", "pmed", "mclp"]
 
 
 def main() -> int:
