@@ -44,4 +44,11 @@ def navigation(request):
     modules[[slug for slug, _t in MODULES].index("cadres")]["url"] = reverse("cadres:index")
     modules[[slug for slug, _t in MODULES].index("talent")]["url"] = reverse("talent:index")
     modules[[slug for slug, _t in MODULES].index("ems")]["url"] = reverse("ems:index")
+    # clinic staff go straight to the report card; officers to the signal map
+    surveillance = (
+        "surveillance_reports:new"
+        if role_of(user) == Role.INSTITUTION_STAFF
+        else "surveillance_signals:index"
+    )
+    modules[[slug for slug, _t in MODULES].index("surveillance")]["url"] = reverse(surveillance)
     return {"nav_items": items, "nav_modules": modules}
