@@ -179,3 +179,10 @@ def test_unknown_query_parameter_is_refused(two_county_signals, make_user):
     client = signed_in(make_user("city_admin"))
     error = assert_error(client.get(API, {"county": JIANYANG}), 400, "unknown_parameter")
     assert any("county" in d["field"] for d in error["details"])
+
+
+def test_curve_needs_disease_and_region(two_county_signals, make_user):
+    client = signed_in(make_user("city_admin"))
+    error = assert_error(client.get(f"{API}/curve"), 422, "validation_failed")
+    assert {d["field"] for d in error["details"]} == {"disease", "region"}
+    assert_error(client.get(f"{API}/curve", {"regoin": JIANYANG}), 400, "unknown_parameter")

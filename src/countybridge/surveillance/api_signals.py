@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from countybridge.core import jobs
 from countybridge.core.api.pagination import Page, PageParams, paginate
+from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 
 from . import selectors_signals as selectors
 from . import services_signals as services
@@ -120,8 +121,9 @@ class RunIn(Schema):
 
 
 class CurveParams(Schema):
-    disease: str = Field(..., max_length=40)
-    region: str = Field(..., max_length=12)
+    # required, but checked in the route so that an unknown parameter is reported first (400)
+    disease: str = Field("", max_length=40)
+    region: str = Field("", max_length=12)
     frequency: Literal["day", "week"] = "week"
     end: dt.date | None = None
     periods: int = Field(104, ge=4, le=730)
@@ -162,12 +164,15 @@ def signal_map(request):
 )
 def epidemic_curve(request, params: Query[CurveParams]):
     selectors.require_read(request.auth)
-    disease = Disease.objects.filter(code=params.disease).first()
-    if disease is None:
-        from countybridge.core.services.errors import FieldProblem, ServiceValidationError
-
-        raise ServiceValidationError([FieldProblem("disease", params.disease, "未知的病种代码",
-                                                   "Unknown disease code", "unknown")])  # fmt: skip
+    problems = [FieldProblem(name, "", f"缺少必填项 {name}", f"{name} is required", "missing")
+                for name in ("disease", "region") if not getattr(params, name)]  # fmt: skip
+    disease = Disease.objects.filter(code=params.disease).first() if params.disease else None
+    if params.disease and disease is None:
+        problems.append(
+            FieldProblem("disease", params.disease, "未知的病种代码", "Unknown disease code", "unknown")
+        )
+    if problems:
+        raise ServiceValidationError(problems)
     region = selectors.county_get(user=request.auth, code=params.region)
     return selectors.epidemic_curve(user=request.auth, disease=disease, region=region,
                                     end=params.end or timezone.localdate(), frequency=params.frequency,
