@@ -30,3 +30,15 @@ def test_simulate_prints_each_county_and_stores_runs(dayi, jianyang):
 def test_unknown_scenario_refused(db):
     with pytest.raises(CommandError):
         cli_simulate.handle(scenario="nope", stdout=io.StringIO())
+
+
+def test_countybridge_ems_simulate_command(dayi):
+    from django.core.management import call_command
+
+    DemandPoint.objects.update(call_rate=2000)
+    out = io.StringIO()
+    call_command("ems", "simulate", "--scenario", "基线", "--days", "2", "--seed", "5", "--replications", "2",
+                 stdout=out)  # fmt: skip
+    assert "大邑县" in out.getvalue() and AnalysisRun.objects.filter(kind="simulate").count() == 1
+    with pytest.raises(CommandError):
+        call_command("ems", "simulate", "--scenario", "基线", "--days", "0", stdout=io.StringIO())
