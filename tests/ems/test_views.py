@@ -158,3 +158,13 @@ def test_settings_page_scope_and_bad_speed(dayi, dayi_officer, health_officer):
 
     values = settings_for(dayi.region)
     assert values["speeds_kmh"]["county"] == 60 and values["target_min"] == 12
+
+
+def test_ems_registries_on_the_import_page(dayi, dayi_officer, make_user):
+    client = signed_in(dayi_officer)
+    page = client.get("/core/imports/").content.decode()
+    assert "急救站点" in page and "急救需求点" in page and "急救接收医院" in page
+    template = client.get("/core/imports/template/ems_stations.csv")
+    assert template.status_code == 200 and "救护车数" in template.content.decode("utf-8-sig")
+    education = signed_in(make_user("department_officer", domain="education"))
+    assert "急救站点" not in education.get("/core/imports/").content.decode()
