@@ -117,3 +117,17 @@ def test_settings_validation_of_lognormal_pairs():
     assert not none and ok["lognormal"]["on_scene"] == [2.5, 0.4]
     _, problems = parameters.validate({"lognormal": {"on_scene": ["x", 0.4], "teleport": [1, 1]}})
     assert {p.field for p in problems} == {"lognormal.on_scene", "lognormal.teleport"}
+
+
+def test_call_quantile_adds_interval_variability():
+    fixed = [(math.log(2.0), 1e-9)]  # an interval of (almost exactly) 2 minutes
+    assert coverage.call_quantile(np.array([1.0, 5.0]), np.array([1.0, 1.0]), fixed, q=0.5) == pytest.approx(
+        3.0
+    )
+    assert coverage.call_quantile(np.array([1.0, 5.0]), np.array([1.0, 1.0]), fixed, q=0.9) == pytest.approx(
+        7.0
+    )
+    # 90% of calls come from a place without a road: no finite p90
+    assert coverage.call_quantile(np.array([1.0, np.inf]), np.array([1.0, 9.0]), fixed) is None
+    spread = coverage.call_quantile(np.array([10.0]), np.array([1.0]), [(0.875, 0.5)], q=0.9)
+    assert spread == pytest.approx(10 + math.exp(0.875 + 1.2816 * 0.5), abs=0.15)  # lognormal p90, seeded

@@ -26,6 +26,10 @@ def test_analysis_of_the_tiny_network_by_hand(dayi):
     assert cov["average"] == pytest.approx(expected_avg, abs=0.01)
     assert not cov["meets_target"]
     assert [f["name"] for f in cov["failing"]] == ["丙镇"]
+    # p90 over calls with varying call processing and turnout: within 丙镇's calls (the top 60%), above
+    # 0.5 + 21.06 min fixed; the expected-value p90 is PRE + 21.06 = 26.44
+    assert 0.5 + 21.06 + 2 < cov["p90_calls"] < 0.5 + 21.06 + 12
+    assert cov["p90"] == pytest.approx(PRE + 1.17 * 18, abs=0.01)
     assert (cov["hospitals_total"], cov["hospitals_covered"]) == (1, 1)
     std = result["standards"]
     assert std["ambulances"] == 2 and std["negative_pressure_share"] == 0.5

@@ -63,6 +63,15 @@ def analyse(scenario: Scenario, params: dict[str, Any] | None = None) -> dict[st
         places, response, thresholds=params["targets_min"], target=target, hospitals=hospitals,
         hospital_response=h_response,
     ).get(code)  # fmt: skip
+    if cov is not None:
+        # the same p90 when call processing and turnout vary (lognormals of the settings), per call
+        logn = params["lognormal"]
+        fixed = float(params["intervals_min"]["call_handling"]) + peak * coverage.nearest_travel(
+            to_places, np.array([s.ambulances > 0 for s in stations], dtype=bool))[0]  # fmt: skip
+        cov.p90_calls = coverage.call_quantile(
+            fixed, np.array([p.population for p in places], dtype=float),
+            [tuple(logn["call_processing"]), tuple(logn["turnout"])],
+        )  # fmt: skip
     standards = coverage.standards_check(
         code,
         float(scenario.region.population_2020 or sum(p.population for p in places)),
