@@ -3,9 +3,9 @@
 # at test time.
 #
 # Run from the repository root:  Rscript tools/r_reference/farrington_reference.R [dataset ...]
-# (Debian: apt-get install r-cran-surveillance). Writes tests/surveillance/data/<dataset>_farrington.csv.gz
-# and appends nothing else (r_versions.txt is written by detection_reference.R; both were run with the same
-# R and package versions, listed there).
+# (Debian: apt-get install r-cran-surveillance). Writes tests/surveillance/data/<dataset>_farrington.csv.gz.
+# They were made with the R and package versions in tests/surveillance/data/r_versions.txt (written by
+# detection_reference.R); the script warns when run with others.
 #
 # Each CSV is long over series and wide over methods:
 #   series, period (1-based index in the data set), observed, then <method>_upperbound and <method>_alarm.
@@ -92,4 +92,12 @@ if (run("momo")) {
 if (run("fluBYBW")) {
   data(fluBYBW)  # influenza in districts of Bavaria and Baden-Wuerttemberg: mostly zero weeks
   reference("fluBYBW", observed(fluBYBW)[, 1:10])
+}
+
+# The outputs were made with the R and package versions recorded in r_versions.txt (written by
+# detection_reference.R); say so if this run used others.
+versions <- c(R.version.string, paste("surveillance", packageVersion("surveillance")))
+recorded <- readLines(file.path(out_dir, "r_versions.txt"))
+if (!identical(versions, recorded)) {
+  warning("R/surveillance versions differ from r_versions.txt: ", paste(versions, collapse = "; "))
 }

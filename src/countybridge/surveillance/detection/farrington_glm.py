@@ -119,6 +119,12 @@ def _design(b: int, w: int, no_periods: int, past_weeks_not_included: int, freq:
             "基线中没有参考窗口(pastWeeksNotIncluded 太大)",
             "No reference window is left in the baseline (pastWeeksNotIncluded is too large)",
         )
+    if rel.size <= present.size + 1:  # R: no residual degrees of freedom, a NaN dispersion
+        raise DetectionInputError(
+            "farrington_baseline",
+            f"基线只有{rel.size}期,不足以拟合{present.size + 1}个参数",
+            f"The baseline has only {rel.size} periods, too few to fit {present.size + 1} parameters",
+        )
     indicator = (level[:, np.newaxis] == np.arange(present.size)[np.newaxis, :]).astype(np.float64)
     centre = float(rel.mean())
     time = rel - centre
