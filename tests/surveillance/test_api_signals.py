@@ -103,6 +103,7 @@ def test_conclude_response_escalate_through_the_api(two_county_signals, make_use
     assert up.json()["level"] == "city"
     assert [e["kind"] for e in up.json()["events"]] == [
         "created",
+        "spatial_scan",  # the detection run's space-time scan of the new MPM signal
         "verified",
         "investigation",
         "measures",

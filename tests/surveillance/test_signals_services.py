@@ -189,9 +189,11 @@ def test_response_and_escalation(two_county_signals, make_user):
         services_signals.signal_escalate(actor=officer, signal=signal, reason="again")
     assert err.value.problems[0].code == "already_escalated"
     kinds = list(signal.events.values_list("kind", flat=True))
-    assert kinds == ["created", "investigation", "measures", "escalated"]
+    # the detection run's second stage (space-time scan of a new MPM signal) is in the history too
+    assert kinds == ["created", "spatial_scan", "investigation", "measures", "escalated"]
     assert [a["details"]["signal"] for a in _audits(signal)] == [
         "detected",
+        "spatial_scan",
         "response",
         "response",
         "escalate",

@@ -17,6 +17,7 @@ from countybridge.core.services.errors import FieldProblem, ServiceValidationErr
 
 from . import selectors_signals as selectors
 from . import services_signals as services
+from . import services_spatial
 from .models import Disease, Signal
 
 router = Router(tags=["surveillance signals"])
@@ -43,6 +44,8 @@ class SignalOut(Schema):
     escalated_at: dt.datetime | None
     auto_escalated: bool
     overdue: bool
+    spatial_status: str
+    spatial_p: float | None
 
     @staticmethod
     def resolve_disease(obj: Signal) -> str:
@@ -86,6 +89,9 @@ class SignalDetailOut(SignalOut):
     investigation: str
     measures: str
     escalation_reason: str
+    spatial_cluster: dict
+    spatial_detail: dict
+    spatial_scanned_at: dt.datetime | None
     events: list[EventOut]
 
     @staticmethod
@@ -112,6 +118,10 @@ class ResponseIn(Schema):
 
 class EscalateIn(Schema):
     reason: str = Field(..., max_length=4000)
+
+
+class ScanIn(Schema):
+    rescan: bool = False
 
 
 class RunIn(Schema):
@@ -216,3 +226,16 @@ def escalate(request, pk: int, payload: EscalateIn):
     selectors.require_act(request.auth)
     signal = selectors.signal_get(user=request.auth, pk=pk)
     return services.signal_escalate(actor=request.auth, signal=signal, reason=payload.reason, request=request)
+
+
+@router.post(
+    "/signals/{pk}/scan",
+    response=SignalDetailOut,
+    summary="Space-time scan of an MPM signal's townships (spatial confirmation; rescan on request)",
+)
+def spatial_scan(request, pk: int, payload: ScanIn | None = None):
+    selectors.require_act(request.auth)
+    signal = selectors.signal_get(user=request.auth, pk=pk)
+    return services_spatial.signal_spatial_scan(
+        actor=request.auth, signal=signal, rescan=bool(payload and payload.rescan), request=request
+    )

@@ -82,9 +82,47 @@ def _expected(rate: float, amplitude: float, peak: int, population: int, days: l
     return rate * RATE_FACTOR * population / 100_000 / 365.25 * season
 
 
+def demo_township_coordinates(*, seed: int) -> int:
+    """For the demo only: give the eight county cities' townships that have no coordinates a synthetic point
+    (the EMS demo's township demand point when there is one, else a seeded point around the county seat:
+    streets near it, towns farther out) and mark it `coordinates_are_synthetic`, so the space-time scan of
+    MPM signals can run. Real coordinates are never overwritten. Returns how many townships got a point."""
+    from django.apps import apps
+
+    demand = {}
+    if apps.is_installed("countybridge.ems"):
+        DemandPoint = apps.get_model("ems", "DemandPoint")
+        demand = {
+            township_id: (lon, lat)
+            for township_id, lon, lat in DemandPoint.objects.filter(township__isnull=False)
+            .order_by("pk")
+            .values_list("township_id", "lon", "lat")
+        }
+    rng = random.Random(f"township-coordinates:{seed}")
+    filled = []
+    for county in Region.objects.filter(level=RegionLevel.COUNTY, is_county_city=True).order_by("code"):
+        if county.lon is None or county.lat is None:
+            continue
+        for township in Region.objects.filter(level=RegionLevel.TOWNSHIP, parent=county).order_by("code"):
+            # drawn for every township, so one township's point does not depend on which others had one
+            street = township.name_zh.endswith("街道")
+            radius = rng.uniform(0.005, 0.04) if street else rng.uniform(0.05, 0.22)
+            angle = rng.uniform(0.0, 2 * math.pi)
+            point = (county.lon + radius * math.cos(angle), county.lat + 0.8 * radius * math.sin(angle))
+            if township.lon is not None or township.lat is not None:
+                continue  # real (or earlier) coordinates stay
+            township.lon, township.lat = demand.get(township.pk, point)
+            township.lon, township.lat = round(township.lon, 6), round(township.lat, 6)
+            township.coordinates_are_synthetic = True
+            filled.append(township)
+    Region.objects.bulk_update(filled, ["lon", "lat", "coordinates_are_synthetic"])
+    return len(filled)
+
+
 @transaction.atomic
 def surveillance_demo_load(*, seed: int, scale: float = 1.0, today: dt.date | None = None) -> dict[str, int]:
     """Generate the demo reports (nothing when synthetic reports exist already)."""
+    demo_township_coordinates(seed=seed)
     if CaseReport.objects.filter(is_synthetic=True).exists():
         return {}
     catalogue_load()
@@ -128,6 +166,7 @@ def surveillance_demo_load(*, seed: int, scale: float = 1.0, today: dt.date | No
             day = today - dt.timedelta(days=outbreak.start_days_ago - rng.randrange(outbreak.days))
             planned.append((county, outbreak.disease, day, outbreak.age_band, True))
     reports, versions, patients = [], [], []
+    focus_rng, focus = random.Random(f"outbreak-townships:{seed}"), {}
     order = 0
     for county, code, report_day, (age_low, age_high), in_outbreak in planned:
         disease, classification = diseases[code], classes[code]
@@ -149,6 +188,10 @@ def surveillance_demo_load(*, seed: int, scale: float = 1.0, today: dt.date | No
             minutes=rng.randint(10, 60 * hours - 10) if not late else 60 * hours + rng.randint(30, 600)
         )
         township = rng.choice(townships.get(county.pk) or [None])
+        if in_outbreak and township is not None and focus_rng.random() < 0.8:
+            # an outbreak centres on one township (a kindergarten, a school); drawn from its own stream so
+            # the other reports stay as they were
+            township = focus.setdefault(county.pk, focus_rng.choice(townships[county.pk]))
         due = deadlines.deadline_at(diagnosed, hours)
         key = crypto.keyed_hash(f"resident_id:{number}")
         subtype = BASELINE.get(code, ("", 0, 0, ""))[3]
@@ -276,3 +319,6 @@ def surveillance_demo_reset() -> None:
     CaseReport.objects.filter(duplicate_of__in=synthetic).update(duplicate_of=None)
     CaseReportVersion.objects.filter(report__in=synthetic).delete()  # a queryset delete: no per-row guard
     synthetic.delete()
+    Region.objects.filter(coordinates_are_synthetic=True).update(
+        lon=None, lat=None, coordinates_are_synthetic=False
+    )

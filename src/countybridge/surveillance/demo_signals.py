@@ -19,6 +19,7 @@ from django.utils import timezone
 from countybridge.core import audit
 from countybridge.core.models import AuditEvent
 
+from .demo import demo_township_coordinates
 from .models import Signal, SignalEvent, SignalLevel, SignalStatus
 from .services_signals import detection_run, signals_escalate_overdue, verify_hours
 
@@ -29,6 +30,7 @@ NOTE = "演示数据(合成) / synthetic demo record"
 def signals_demo_load(*, seed: int, days: int = 28, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     rng = random.Random(seed)
+    demo_township_coordinates(seed=seed)  # the scan of MPM signals needs township points (synthetic here)
     started = timezone.now()
     run = detection_run(frequency="day", as_of=today - dt.timedelta(days=1), periods=days, job_id=DEMO_JOB)
     tz = timezone.get_current_timezone()

@@ -194,3 +194,75 @@ def case_counts(
         column = (day - first).days // (7 if period == "week" else 1)
         counts[row_of[(disease_code, region_code)], column] += n
     return CaseCounts(series=series, periods=labels, first_day=first, period=period, counts=counts)
+
+
+@dataclass
+class TownshipCounts:
+    """Counts of one disease in one county per township (rows) and day (columns), for the space-time scan.
+
+    - `townships`: the county's current townships (code order), one per row of `counts`;
+    - `days`: the column dates, `start` … `end`;
+    - `counts`: int64 array (len(townships), len(days));
+    - `unplaced`: counted reports in the period whose current-address township is missing or lies outside
+      the county's current townships (they cannot be placed and are left out of `counts`).
+    """
+
+    townships: list[Region]
+    days: list[dt.date]
+    counts: np.ndarray
+    unplaced: int
+
+
+def township_case_counts(
+    disease: str | Disease,
+    county: str | Region,
+    *,
+    start: dt.date,
+    end: dt.date,
+    date_field: str = "report",
+) -> TownshipCounts:
+    """Reported cases of one disease in one county per township of the current address and per day, from
+    `start` to `end` inclusive. Counted as `case_counts` counts them: active reports (not withdrawn), flagged
+    duplicates left out (a patient reported by two institutions counts once), dated by `date_field`.
+    Not scoped to a user: aggregate counts for the scan, never a line list."""
+    from countybridge.core.models import RegionLevel
+
+    if date_field not in DATE_FIELDS:
+        raise ValueError(f"date_field must be one of {sorted(DATE_FIELDS)}")
+    if end < start:
+        raise ValueError("end is before start")
+    disease_code = disease.code if isinstance(disease, Disease) else disease
+    county = county if isinstance(county, Region) else Region.objects.get(code=county)
+    townships = list(
+        Region.objects.filter(level=RegionLevel.TOWNSHIP, parent=county, successor__isnull=True).order_by(
+            "code"
+        )
+    )
+    row_of = {t.pk: i for i, t in enumerate(townships)}
+    n_days = (end - start).days + 1
+    days = [start + dt.timedelta(days=i) for i in range(n_days)]
+    counts = np.zeros((len(townships), n_days), dtype=np.int64)
+    field = DATE_FIELDS[date_field]
+    qs = CaseReport.objects.filter(
+        status=CaseReport.Status.ACTIVE,
+        duplicate_of__isnull=True,
+        disease__code=disease_code,
+        region=county,
+    )
+    if date_field == "diagnosis":
+        tz = timezone.get_current_timezone()
+        low = timezone.make_aware(dt.datetime.combine(start, dt.time()), tz)
+        high = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), tz)
+        qs = qs.filter(diagnosed_at__gte=low, diagnosed_at__lt=high)
+    else:
+        qs = qs.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+    unplaced = 0
+    for township_id, day, n in qs.values_list("township_id", field).annotate(n=Count("id")).order_by():
+        if isinstance(day, dt.datetime):
+            day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+        row = row_of.get(township_id)
+        if row is None:
+            unplaced += n
+            continue
+        counts[row, (day - start).days] += n
+    return TownshipCounts(townships=townships, days=days, counts=counts, unplaced=unplaced)

@@ -274,7 +274,14 @@ def detection_run(
         progress=lambda done, all_: report(30 + 50 * done / max(1, all_), gettext_noop("Detecting")),
     )
     report(80, gettext_noop("Storing signals"))
-    created = _store(result.signals, frequency=frequency, start=start, job_id=job_id, actor=actor, now=now)
+    inserted = _store(result.signals, frequency=frequency, start=start, job_id=job_id, actor=actor, now=now)
+    created = len(inserted)
+    spatial: dict[str, int] = {}
+    if getattr(settings, "SURVEILLANCE_SPATIAL_SCAN", True):  # second stage on new MPM signals (§ 2.1)
+        from .services_spatial import spatial_scan_signals
+
+        report(85, gettext_noop("Space-time scan of new MPM signals"))
+        spatial = spatial_scan_signals(inserted, actor=actor)
     report(95, gettext_noop("Escalating overdue signals"))
     escalated = signals_escalate_overdue(now=now)
     report(100, gettext_noop("Done"))
@@ -292,6 +299,7 @@ def detection_run(
         "signals_created": created,
         "signals_existing": len(result.signals) - created,
         "escalated_overdue": escalated,
+        "spatial_scans": spatial,
         "skipped_diseases": skipped,
     }
 
@@ -305,11 +313,13 @@ def _period(frequency: str, start: dt.date, index: int, method: str) -> tuple[st
     return response_stats.week_label(monday), monday, monday + dt.timedelta(days=6)
 
 
-def _store(rows: list[batch.SignalRow], *, frequency: str, start: dt.date, job_id: str, actor, now) -> int:
+def _store(
+    rows: list[batch.SignalRow], *, frequency: str, start: dt.date, job_id: str, actor, now
+) -> list[Signal]:
     """Insert the signals not stored yet (unique disease, region, period, method); the ones this call
-    inserted get their 'created' event and audit row. Returns how many were inserted."""
+    inserted get their 'created' event and audit row. Returns the inserted signals."""
     if not rows:
-        return 0
+        return []
     token = uuid.uuid4().hex
     new = []
     for row in rows:
@@ -344,4 +354,4 @@ def _store(rows: list[batch.SignalRow], *, frequency: str, start: dt.date, job_i
                                   "observed": signal.observed, "threshold": signal.threshold,
                                   "job": job_id})  # fmt: skip
         Signal.objects.filter(store_token=token).update(store_token="")
-    return len(inserted)
+    return inserted

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/conclude/", views.signal_conclude, name="conclude"),
     path("<int:pk>/response/", views.signal_response, name="response"),
     path("<int:pk>/escalate/", views.signal_escalate, name="escalate"),
+    path("<int:pk>/scan/", views.signal_spatial_scan, name="scan"),
 ]

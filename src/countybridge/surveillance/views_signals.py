@@ -20,6 +20,7 @@ from countybridge.core.services.errors import FieldProblem, ServiceValidationErr
 
 from . import selectors_signals as selectors
 from . import services_signals as services
+from . import services_spatial
 from .models import Disease, SignalLevel, SignalStatus
 
 
@@ -85,7 +86,13 @@ def _detail(request, signal, *, errors=(), status: int = 200):
     return render(
         request,
         "surveillance/signals/detail.html",
-        _ctx(request, signal=signal, events=selectors.signal_events(signal), errors=list(errors)),
+        _ctx(
+            request,
+            signal=signal,
+            events=selectors.signal_events(signal),
+            errors=list(errors),
+            can_scan=services_spatial.is_mpm(signal),
+        ),
         status=status,
     )
 
@@ -147,6 +154,19 @@ def signal_escalate(request, pk: int):
             actor=request.user, signal=s, reason=request.POST.get("reason", ""), request=request
         ),  # fmt: skip
         _("Escalated to the city CDC."),
+    )
+
+
+@login_required
+@require_POST
+def signal_spatial_scan(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda s: services_spatial.signal_spatial_scan(
+            actor=request.user, signal=s, rescan=request.POST.get("rescan") == "1", request=request
+        ),  # fmt: skip
+        _("Space-time scan done."),
     )
 
 

@@ -36,6 +36,7 @@ class Region(models.Model):
     )
     lon = models.FloatField(_("longitude (GCJ-02)"), null=True, blank=True)
     lat = models.FloatField(_("latitude (GCJ-02)"), null=True, blank=True)
+    coordinates_are_synthetic = models.BooleanField(_("coordinates are synthetic (demo)"), default=False)
     terrain = models.CharField(_("terrain"), max_length=32, blank=True)
     map_name = models.CharField(_("name in the map outlines"), max_length=32, blank=True)
 

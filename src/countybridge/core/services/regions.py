@@ -230,6 +230,10 @@ def region_update(*, actor, region: Region, data: dict, request=None, audit_row:
     changed = {f: [str(getattr(region, f)), str(v)] for f, v in data.items() if getattr(region, f) != v}
     for field, value in data.items():
         setattr(region, field, value)
+    if region.coordinates_are_synthetic and ("lon" in data or "lat" in data):
+        # coordinates given by an administrator (form or regions import) replace the demo's synthetic ones
+        changed["coordinates_are_synthetic"] = ["True", "False"]
+        region.coordinates_are_synthetic = False
     region.save()
     if audit_row:
         audit.record(

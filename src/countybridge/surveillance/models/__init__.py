@@ -17,4 +17,4 @@ from .reports import (  # noqa: F401
     PatientOrigin,
     PopulationGroup,
 )
-from .signals import Signal, SignalEvent, SignalFrequency, SignalLevel, SignalStatus  # noqa: F401
+from .signals import Signal, SignalEvent, SignalFrequency, SignalLevel, SignalStatus, SpatialStatus  # noqa: F401

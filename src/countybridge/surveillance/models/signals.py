@@ -34,6 +34,17 @@ class SignalFrequency(models.TextChoices):
     WEEK = "week", _("Weekly")
 
 
+class SpatialStatus(models.TextChoices):
+    """Outcome of the optional second stage on an MPM signal (facts: surveillance.md § 2.1): a prospective
+    space-time permutation scan over the county's townships. It never drops or changes the signal."""
+
+    NOT_RUN = "not_run", _("Not scanned")
+    CONFIRMED = "confirmed", _("Spatially confirmed")
+    NOT_CONFIRMED = "not_confirmed", _("Not spatially confirmed")
+    TOO_FEW_CASES = "too_few_cases", _("Too few cases to scan")
+    NO_COORDINATES = "no_coordinates", _("Townships lack coordinates")
+
+
 class Signal(models.Model):
     disease = models.ForeignKey(
         Disease, on_delete=models.PROTECT, related_name="signals", verbose_name=_("disease")
@@ -70,6 +81,13 @@ class Signal(models.Model):
     )
     escalation_reason = models.TextField(_("escalation reason"), blank=True)
     auto_escalated = models.BooleanField(_("escalated automatically (overdue)"), default=False)
+    spatial_status = models.CharField(
+        _("space-time scan"), max_length=16, choices=SpatialStatus.choices, default=SpatialStatus.NOT_RUN
+    )
+    spatial_p = models.FloatField(_("space-time scan p-value"), null=True, blank=True)
+    spatial_cluster = models.JSONField(_("most likely space-time cluster"), default=dict, blank=True)
+    spatial_detail = models.JSONField(_("space-time scan details"), default=dict, blank=True)
+    spatial_scanned_at = models.DateTimeField(_("space-time scan run"), null=True, blank=True)
     job_id = models.CharField(_("detection run"), max_length=40, blank=True)
     store_token = models.CharField(max_length=32, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -92,6 +110,10 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.disease_id}@{self.region_id} {self.period} {self.method}"
+
+    @property
+    def is_spatially_confirmed(self) -> bool:
+        return self.spatial_status == SpatialStatus.CONFIRMED
 
     @property
     def is_open(self) -> bool:
@@ -118,6 +140,7 @@ class SignalEvent(models.Model):
         MEASURES = "measures", _("Response measures recorded")
         ESCALATED = "escalated", _("Escalated to the city CDC")
         AUTO_ESCALATED = "auto_escalated", _("Escalated automatically (overdue)")
+        SPATIAL_SCAN = "spatial_scan", _("Space-time scan run")
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
