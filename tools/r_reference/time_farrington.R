@@ -22,8 +22,8 @@ runs <- list(
 )
 series <- lapply(seq_len(ncol(counts)), function(j) sts(observed = counts[, j, drop = FALSE], frequency = 52))
 for (name in names(runs)) {
-  # try(): farringtonFlexible stops on some degenerate baselines (a NaN trend p-value); such a series
-  # counts with the time it took up to the error
+  # try(): should farringtonFlexible stop on a degenerate baseline (its code cannot handle a NaN trend
+  # p-value), that series counts with the time it took up to the error
   t <- system.time(for (s in series) try(farringtonFlexible(s, control = runs[[name]]), silent = TRUE))
   cat(name, t[["elapsed"]], t[["user.self"]] + t[["sys.self"]], "\n")
 }

@@ -37,6 +37,12 @@ For period t (0-based; the first evaluated is t = 52·b + w, R's default range s
 6. Alarm when score = (y − f)/(upperbound − f) > 1 and y > 0, f being μ₀ (delta) or η₀ (nbPlugin, R's
    choice). Fewer than 5 cases in periods t − 3 … t (limit54): no bound and no alarm (status FEW_CASES).
 
+Where R's code would stop with an error instead of returning a value (a NaN trend p-value would make
+`if (doTrend == FALSE)` fail; a non-finite deviance) we drop the trend, or give UNDEFINED; no such case
+occurs in the reference data. The negative
+binomial and Poisson quantiles come from scipy (smallest count whose distribution function reaches
+1 − alpha); R's search differs only when that function lies within ~1e-15 of 1 − alpha.
+
 Vectorisation: the model design depends only on the offsets from t, so every (series, period) pair is one
 row of a batch. The design is level indicators [+ time], so XᵀWX is an "arrow" matrix (diagonal over
 levels, one dense time row/column) and each IRLS step is solved in closed form from per-level weighted sums
