@@ -44,6 +44,7 @@ def p_median(
     budget=None,
     time_limit: float | None = None,
     lagrangian_iterations: int = 3000,
+    probe_iterations: int = 150,
 ) -> SitingResult:
     """Exact p-median. `distances` is demand × site (inf = unreachable); returns sites as column indices."""
     started = time.perf_counter()
@@ -67,11 +68,11 @@ def p_median(
     force = prep.fixed_mask.copy()
     lower = -math.inf
     if bud is None and math.isfinite(best_cost) and p < m:
-        lower, out_bound, in_bound = _lagrangian(d, w, p, prep.fixed_mask, best_cost, lagrangian_iterations)
         threshold = best_cost - slack
-        keep = ~(in_bound > threshold) | prep.fixed_mask
+        lower, keep, force, lam = _reduce(
+            d, w, p, prep.fixed_mask, best_cost, threshold, lagrangian_iterations, probe_iterations
+        )
         keep[best_sites] = True  # so the heuristic sites can start the MIP
-        force |= out_bound > threshold
     status = "optimal"
     bound = lower
     iterations = 0
@@ -121,7 +122,7 @@ def p_median(
     )
 
 
-def _lagrangian(d, w, p, fixed_mask, upper, max_iter):
+def _lagrangian(d, w, p, fixed_mask, upper, max_iter, lam0=None, stop_at=None, f0=2.0):
     """Subgradient optimisation of the Lagrangian relaxation of the assignment constraints.
 
     L(λ) = Σ λ_i + Σ_{j open} ρ_j with ρ_j = Σ_i min(0, w_i d_ij − λ_i), the p most negative ρ open (fixed
@@ -130,11 +131,16 @@ def _lagrangian(d, w, p, fixed_mask, upper, max_iter):
     big = finite_big(d)
     n, m = big.shape
     wd = w[:, None] * big
-    lam = np.sort(wd, axis=1)[:, min(1, m - 1)].copy()  # second-nearest site: a common start
+    if lam0 is None:
+        lam = np.sort(wd, axis=1)[:, min(1, m - 1)].copy()  # second-nearest site: a common start
+    else:
+        lam = lam0.copy()
+    best_lam = lam.copy()
+    stop_at = upper - 1e-9 if stop_at is None else stop_at
     best = -math.inf
     in_bound = np.full(m, -math.inf)
     out_bound = np.full(m, -math.inf)
-    f = 2.0
+    f = f0
     stall = 0
     n_free = p - int(fixed_mask.sum())
     free = np.flatnonzero(~fixed_mask)
@@ -160,11 +166,12 @@ def _lagrangian(d, w, p, fixed_mask, upper, max_iter):
         np.maximum(out_bound, without_j, out=out_bound)
         if not math.isfinite(best) or value > best + 1e-9 * max(1.0, abs(best)):
             best, stall = value, 0
+            best_lam = lam.copy()
         else:
             stall += 1
             if stall >= 30:
                 f, stall = f / 2.0, 0
-        if best >= upper - 1e-9 or f < 1e-4:
+        if best >= stop_at or f < 1e-4:
             break
         served = (red[:, open_mask] < 0).sum(axis=1)
         g = 1.0 - served
@@ -172,7 +179,52 @@ def _lagrangian(d, w, p, fixed_mask, upper, max_iter):
         if norm == 0:
             break
         lam = lam + f * (upper - value) / norm * g
-    return best, out_bound, in_bound
+    return best, out_bound, in_bound, best_lam, f
+
+
+def _reduce(d, w, p, fixed_mask, upper, threshold, max_iter, probe_iterations, rounds=40):
+    """Lagrangian bound with progressive reduction: every round of subgradient steps closes the sites that
+    cannot be in a solution better than `upper` and keeps open those that must be, then goes on over the
+    sites left (a relaxation of what is left to solve, so its bound only gets stronger). Ends with probing."""
+    m = d.shape[1]
+    keep = np.ones(m, dtype=bool)
+    force = fixed_mask.copy()
+    lam, f, lower = None, 2.0, -math.inf
+    per_round = max(1, max_iter // rounds)
+    for _ in range(rounds):
+        sub = np.flatnonzero(keep)
+        bound, out_b, in_b, lam, f = _lagrangian(
+            d[:, sub], w, p, force[sub], upper, per_round, lam0=lam, f0=f
+        )
+        lower = max(lower, bound)
+        if lower > threshold or f < 1e-4:
+            break
+        closed = in_b > threshold
+        keep[sub[closed & ~force[sub]]] = False
+        force[sub[out_b > threshold]] = True
+        if keep.sum() <= p or force.sum() >= p:
+            break
+    if lower <= threshold and keep.sum() > p and force.sum() < p and probe_iterations > 0:
+        keep = _probe(d, w, p, fixed_mask, keep, force, upper, threshold, lam, probe_iterations)
+    return lower, keep, force, lam
+
+
+def _probe(d, w, p, fixed_mask, keep, force, upper, threshold, lam, iterations):
+    """Close each remaining site whose Lagrangian bound, re-optimised with that site forced open, reaches
+    `threshold` (no solution containing it beats the upper bound). Works on the kept columns only, which is
+    a relaxation of the problem left to solve."""
+    keep = keep.copy()
+    for j in np.flatnonzero(keep & ~force):
+        sub = np.flatnonzero(keep)
+        forced = (force | (np.arange(keep.size) == j))[sub]
+        if forced.sum() > p:
+            continue
+        bound, *_ = _lagrangian(
+            d[:, sub], w, p, forced, upper, iterations, lam0=lam, stop_at=threshold, f0=0.5
+        )
+        if bound >= threshold:
+            keep[j] = False
+    return keep
 
 
 def _infeasible(model: str, started: float) -> SitingResult:
