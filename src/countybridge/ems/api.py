@@ -176,7 +176,7 @@ def get_scenario(request, pk: int):
 
 
 @router.get("/compare", response=dict, summary="Side-by-side comparison of scenarios (?ids=1,2,3)")
-def compare(request, ids: str):
+def compare(request, ids: str = ""):
     try:
         keys = [int(x) for x in ids.split(",") if x.strip()]
     except ValueError:
