@@ -88,7 +88,9 @@ def p_median(
             local = np.searchsorted(sub, best_sites)
             if force[sub][~np.isin(np.arange(sub.size), local)].sum() == 0:
                 start = _start_vector(model, d[:, sub], local)
-        out = solve_mip(**model["mip"], start=start, time_limit=remaining, abs_gap=slack, heuristics=False)
+        out = solve_mip(
+            **model["mip"], start=start, time_limit=remaining, abs_gap=slack, heuristics=start is None
+        )
         if out.x is not None:
             sites = sub[np.flatnonzero(out.x[: sub.size] > 0.5)]
             found = median_cost(d, w, sites)
@@ -190,6 +192,7 @@ def _reduce(d, w, p, fixed_mask, upper, threshold, max_iter, probe_iterations, r
     keep = np.ones(m, dtype=bool)
     force = fixed_mask.copy()
     lam, f, lower = None, 2.0, -math.inf
+    score = np.zeros(m)
     per_round = max(1, max_iter // rounds)
     for _ in range(rounds):
         sub = np.flatnonzero(keep)
@@ -200,21 +203,27 @@ def _reduce(d, w, p, fixed_mask, upper, threshold, max_iter, probe_iterations, r
         if lower > threshold or f < 1e-4:
             break
         closed = in_b > threshold
+        score[sub] = in_b
         keep[sub[closed & ~force[sub]]] = False
         force[sub[out_b > threshold]] = True
         if keep.sum() <= p or force.sum() >= p:
             break
     if lower <= threshold and keep.sum() > p and force.sum() < p and probe_iterations > 0:
-        keep = _probe(d, w, p, fixed_mask, keep, force, upper, threshold, lam, probe_iterations)
+        keep = _probe(d, w, p, keep, force, upper, threshold, lam, probe_iterations, score)
     return lower, keep, force, lam
 
 
-def _probe(d, w, p, fixed_mask, keep, force, upper, threshold, lam, iterations):
+def _probe(d, w, p, keep, force, upper, threshold, lam, iterations, score, patience=8):
     """Close each remaining site whose Lagrangian bound, re-optimised with that site forced open, reaches
     `threshold` (no solution containing it beats the upper bound). Works on the kept columns only, which is
-    a relaxation of the problem left to solve."""
+    a relaxation of the problem left to solve. Sites are tried from the highest forced-open bound down, and
+    probing stops after `patience` sites in a row stay open (it then rarely pays, e.g. for large p)."""
     keep = keep.copy()
-    for j in np.flatnonzero(keep & ~force):
+    misses = 0
+    todo = np.flatnonzero(keep & ~force)
+    for j in todo[np.argsort(-score[todo], kind="stable")]:
+        if misses >= patience:
+            break
         sub = np.flatnonzero(keep)
         forced = (force | (np.arange(keep.size) == j))[sub]
         if forced.sum() > p:
@@ -224,6 +233,9 @@ def _probe(d, w, p, fixed_mask, keep, force, upper, threshold, lam, iterations):
         )
         if bound >= threshold:
             keep[j] = False
+            misses = 0
+        else:
+            misses += 1
     return keep
 
 
