@@ -146,6 +146,9 @@ def _lagrangian(d, w, p, fixed_mask, upper, max_iter, lam0=None, stop_at=None, f
     stall = 0
     n_free = p - int(fixed_mask.sum())
     free = np.flatnonzero(~fixed_mask)
+    if n_free < 0 or free.size < n_free:  # no p sites among these columns: nothing to bound
+        inf = np.full(m, math.inf)
+        return math.inf, inf, inf, lam, f
     for _ in range(max_iter):
         red = np.minimum(wd - lam[:, None], 0.0)
         rho = red.sum(axis=0)
@@ -222,7 +225,7 @@ def _probe(d, w, p, keep, force, upper, threshold, lam, iterations, score, patie
     misses = 0
     todo = np.flatnonzero(keep & ~force)
     for j in todo[np.argsort(-score[todo], kind="stable")]:
-        if misses >= patience:
+        if misses >= patience or keep.sum() <= p:
             break
         sub = np.flatnonzero(keep)
         forced = (force | (np.arange(keep.size) == j))[sub]
