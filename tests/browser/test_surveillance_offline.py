@@ -105,7 +105,7 @@ def test_the_intake_page_reopens_while_the_link_is_down(page, live_server, world
     )
     page.context.set_offline(True)
     page.reload()
-    assert page.get_by_test_id("record").is_visible()
+    page.get_by_test_id("record").wait_for(state="visible")  # served by the service worker, not the network
     page.wait_for_selector("[data-testid=link-status][data-online='0']")
     _record(page, "孙三", make_resident_id("510185", dt.date(1979, 5, 5), 53))
     assert page.locator("[data-testid=queue-item][data-status=queued]").count() == 1
