@@ -67,12 +67,20 @@ def p_median(
     keep = np.ones(m, dtype=bool)
     force = prep.fixed_mask.copy()
     lower = -math.inf
+    cut = d
     if bud is None and math.isfinite(best_cost) and p < m:
-        threshold = best_cost - slack
-        lower, keep, force, lam = _reduce(
-            d, w, p, prep.fixed_mask, best_cost, threshold, lagrangian_iterations, probe_iterations
+        lower, keep, force, lam, best_sites, best_cost = _reduce(
+            d, w, p, prep.fixed_mask, best_sites, best_cost, slack, lagrangian_iterations, probe_iterations
         )
+        threshold = best_cost - slack
         keep[best_sites] = True  # so the heuristic sites can start the MIP
+        if lam is not None and math.isfinite(lower):
+            # a demand served at w_i·d_ij − λ_i > threshold − L(λ) pushes any solution past the threshold
+            # (Lagrangian reduced cost of the assignment): such pairs leave the model, the demand must be
+            # served closer (its chain ends with "some kept site open")
+            far = (w[:, None] * d - lam[:, None]) > (threshold - lower)
+            far[np.arange(n), np.argmin(d, axis=1)] = False
+            cut = np.where(far, np.inf, d)
     status = "optimal"
     bound = lower
     iterations = 0
@@ -82,9 +90,10 @@ def p_median(
         iterations = 1
         sub = np.flatnonzero(keep)
         remaining = None if time_limit is None else time_limit - (time.perf_counter() - started)
-        model = _radius_model(d[:, sub], w, p, force[sub], cost[sub] if cost is not None else None, bud)
+        model = _radius_model(cut[:, sub], w, p, force[sub], cost[sub] if cost is not None else None, bud)
         start = None
-        if best_sites.size == p and np.isin(best_sites, sub).all() and force[sub].sum() <= p:
+        fits = np.isfinite(cut[:, best_sites].min(axis=1)).all() if best_sites.size else False
+        if fits and best_sites.size == p and np.isin(best_sites, sub).all() and force[sub].sum() <= p:
             local = np.searchsorted(sub, best_sites)
             if force[sub][~np.isin(np.arange(sub.size), local)].sum() == 0:
                 start = _start_vector(model, d[:, sub], local)
@@ -187,14 +196,19 @@ def _lagrangian(d, w, p, fixed_mask, upper, max_iter, lam0=None, stop_at=None, f
     return best, out_bound, in_bound, best_lam, f
 
 
-def _reduce(d, w, p, fixed_mask, upper, threshold, max_iter, probe_iterations, rounds=40):
+def _reduce(d, w, p, fixed_mask, best_sites, upper, slack, max_iter, probe_iterations, rounds=40):
     """Lagrangian bound with progressive reduction: every round of subgradient steps closes the sites that
     cannot be in a solution better than `upper` and keeps open those that must be, then goes on over the
-    sites left (a relaxation of what is left to solve, so its bound only gets stronger). Ends with probing."""
+    sites left (a relaxation of what is left to solve, so its bound only gets stronger). After each round the
+    Lagrangian's own choice of sites, improved by vertex substitution, may lower the upper bound (Lagrangian
+    heuristic). Ends with probing."""
     m = d.shape[1]
+    threshold = upper - slack
+    big = finite_big(d)
     keep = np.ones(m, dtype=bool)
     force = fixed_mask.copy()
     lam, f, lower = None, 2.0, -math.inf
+    lam_best = None
     score = np.zeros(m)
     per_round = max(1, max_iter // rounds)
     for _ in range(rounds):
@@ -202,7 +216,17 @@ def _reduce(d, w, p, fixed_mask, upper, threshold, max_iter, probe_iterations, r
         bound, out_b, in_b, lam, f = _lagrangian(
             d[:, sub], w, p, force[sub], upper, per_round, lam0=lam, f0=f
         )
-        lower = max(lower, bound)
+        if bound >= lower:
+            lower, lam_best = bound, lam
+        rho = np.minimum(w[:, None] * big[:, sub] - lam[:, None], 0.0).sum(axis=0)
+        free = np.flatnonzero(~fixed_mask[sub])
+        n_pick = p - int(fixed_mask.sum())
+        pick = np.concatenate([np.flatnonzero(fixed_mask[sub]), free[np.argsort(rho[free])[:n_pick]]])
+        tried = interchange(d, w, sub[pick], fixed_mask)
+        tried_cost = median_cost(d, w, tried)
+        if tried.size == p and tried_cost < upper - 1e-9 * max(1.0, abs(upper)):
+            best_sites, upper = tried, tried_cost
+            threshold = upper - (slack if slack >= 0.5 else 1e-9 * max(1.0, abs(upper)))
         if lower > threshold or f < 1e-4:
             break
         closed = in_b > threshold
@@ -213,7 +237,7 @@ def _reduce(d, w, p, fixed_mask, upper, threshold, max_iter, probe_iterations, r
             break
     if lower <= threshold and keep.sum() > p and force.sum() < p and probe_iterations > 0:
         keep = _probe(d, w, p, keep, force, upper, threshold, lam, probe_iterations, score)
-    return lower, keep, force, lam
+    return lower, keep, force, lam_best, best_sites, upper
 
 
 def _probe(d, w, p, keep, force, upper, threshold, lam, iterations, score, patience=8):
