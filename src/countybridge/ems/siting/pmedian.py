@@ -90,7 +90,17 @@ def p_median(
         iterations = 1
         sub = np.flatnonzero(keep)
         remaining = None if time_limit is None else time_limit - (time.perf_counter() - started)
-        model = _radius_model(cut[:, sub], w, p, force[sub], cost[sub] if cost is not None else None, bud)
+        dsub = cut[:, sub]
+        lost = np.flatnonzero(~np.isfinite(dsub).any(axis=1) & np.isfinite(d[:, sub]).any(axis=1))
+        if lost.size:  # keep each demand's nearest kept site (harmless: the pair only adds a level)
+            dsub = dsub.copy()
+            near_kept = np.argmin(d[:, sub][lost], axis=1)
+            dsub[lost, near_kept] = d[:, sub][lost, near_kept]
+        if not np.isfinite(dsub).any(axis=1).all():
+            return _finish(
+                prep, d, best_sites, best_cost, best_cost, "optimal", heuristic_objective, 0, keep, started
+            )
+        model = _radius_model(dsub, w, p, force[sub], cost[sub] if cost is not None else None, bud)
         start = None
         fits = np.isfinite(cut[:, best_sites].min(axis=1)).all() if best_sites.size else False
         if fits and best_sites.size == p and np.isin(best_sites, sub).all() and force[sub].sum() <= p:
@@ -112,8 +122,17 @@ def p_median(
         else:
             status = "time_limit"
             bound = max(lower, min(out.bound, best_cost)) if math.isfinite(out.bound) else lower
+    return _finish(
+        prep, d, best_sites, best_cost, bound, status, heuristic_objective, iterations, keep, started
+    )
+
+
+def _finish(prep, d, best_sites, best_cost, bound, status, heuristic_objective, iterations, keep, started):
     if not math.isfinite(best_cost):
         return _infeasible("p_median", started)
+    integral = bool(
+        np.all(np.isfinite(d)) and np.allclose(d, np.round(d)) and np.allclose(prep.w, np.round(prep.w))
+    )
     gap = 0.0 if status == "optimal" else rel_gap_of(best_cost, bound)
     if gap == 0.0 or (integral and best_cost - bound < 1.0 - 1e-9):
         status, gap, bound = "optimal", 0.0, best_cost
