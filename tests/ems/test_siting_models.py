@@ -166,3 +166,19 @@ def test_orlib_pmed_reaches_proven_optimum(name):
     r = p_median(inst.distances, inst.p)
     assert r.objective == _optimum(name)
     assert r.status == "optimal" and r.gap == 0.0 and len(r.sites) == inst.p
+
+
+def test_models_match_brute_force_with_fixed_sites():
+    rng = np.random.default_rng(11)
+    for _ in range(4):
+        pts = rng.uniform(0, 50, size=(12, 2))
+        d = np.round(np.linalg.norm(pts[:, None] - pts[None, :], axis=2))
+        w = rng.integers(1, 6, size=12).astype(float)
+        combos = [s for s in combinations(range(12), 3) if 2 in s]
+        want = min(float(w @ d[:, list(s)].min(axis=1)) for s in combos)
+        r = p_median(d, 3, weights=w, fixed=[2])
+        assert 2 in r.sites and r.objective == pytest.approx(want)
+        center = min(float((w[:, None] * d[:, list(s)]).min(axis=1).max()) for s in combos)
+        assert p_center(d, 3, weights=w, fixed=[2]).objective == pytest.approx(center)
+        cover = min(-float(w[(d[:, list(s)] <= 12).any(axis=1)].sum()) for s in combos)
+        assert maximal_covering(d, 12, 3, weights=w, fixed=[2]).objective == pytest.approx(-cover)
