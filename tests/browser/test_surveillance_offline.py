@@ -98,11 +98,9 @@ def test_the_intake_page_reopens_while_the_link_is_down(page, live_server, world
     base = live_server.url
     _log_in(page, base, world["staff"].username)
     page.goto(f"{base}/surveillance/reports/new/")
-    page.wait_for_selector("#report-form[data-sw-ready='1']")
-    page.wait_for_function(
-        """async () => !!(await caches.match(location.pathname))
-                      && !!(await caches.match(document.querySelector('script[src*=intake]').getAttribute('src')))"""
-    )
+    # the worker says when the page and every asset it is made of are kept
+    page.wait_for_selector("#report-form[data-sw-cached='1']")
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
     page.context.set_offline(True)
     page.reload()
     page.get_by_test_id("record").wait_for(state="visible")  # served by the service worker, not the network

@@ -15,9 +15,14 @@ self.addEventListener("message", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
     return Promise.all(urls.map(function (url) {
       return fetch(url, { credentials: "same-origin" }).then(function (response) {
-        if (response.ok) return cache.put(url, response);
-      }).catch(function () {});
+        if (response.ok) return cache.put(url, response).then(function () { return 1; });
+        return 0;
+      }).catch(function () { return 0; });
     }));
+  }).then(function (stored) {
+    // tell the page when everything it needs is kept, so it can say the card works offline
+    var kept = stored.reduce(function (a, b) { return a + b; }, 0);
+    if (event.source) event.source.postMessage({ cached: kept, wanted: urls.length });
   }));
 });
 

@@ -276,6 +276,9 @@
 
   // a service worker keeps the page itself, so it opens again while the link is down
   if ("serviceWorker" in navigator && form.dataset.swUrl) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.wanted && event.data.cached === event.data.wanted) form.dataset.swCached = "1";
+    });
     navigator.serviceWorker.register(form.dataset.swUrl).then(function (registration) {
       var urls = [location.pathname];
       document.querySelectorAll("link[rel=stylesheet][href], script[src], link[rel=icon][href]").forEach(function (el) {
