@@ -7,6 +7,9 @@ Exact, in three steps, instead of the n·m assignment MIP:
 2. Lagrangian lower bound (assignment constraints relaxed, subgradient optimisation; its limit is the LP
    bound) with the classical reduction tests (Beasley 1993): a site whose bound when forced open is not below
    the upper bound can be closed for good, and one whose bound when forced closed is not below it stays open.
+   This runs in rounds over the sites left; after each round the Lagrangian's own sites, improved by vertex
+   substitution, may lower the upper bound. Remaining sites are then probed (bound re-optimised with the site
+   forced open), and demand–site pairs whose Lagrangian reduced cost exceeds the gap are dropped.
 3. HiGHS on the radius formulation (Cornuéjols, Nemhauser & Wolsey 1980; Elloumi 2010) over the sites left,
    started from the heuristic sites. For demand i with sorted distinct distances L¹ < L² < … to those sites,
    z_i^k = 1 when no open site lies closer than L^k:
