@@ -91,7 +91,10 @@ def test_correct_and_withdraw_on_the_detail_page(diseases, staff, card):
     other = signed_in(staff["jianyang2"])
     assert other.post(url, {"action": "withdraw", "reason": "不是我的"}).status_code == 404
     client = signed_in(staff["jianyang"])
-    assert 'data-testid="correct-form"' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    # the forms are in the page body once, not also inside <title>
+    assert page.count('data-testid="correct-form"') == 1 and page.count('data-testid="withdraw-form"') == 1
+    assert "<form" not in page.split("</title>")[0]
     bad = client.post(
         url, {"action": "correct", "onset_date": "2099-01-01", "reason": "订正", "expected_version": 1}
     )
