@@ -5,7 +5,21 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ["identifiers", "demo_generation", "matching", "circuits", "cadre_plan", "detection", "scan", "travel_matrix", "ems_sim", "alert_load", "pmed", "mclp"]
+BENCHMARKS = [
+    "identifiers",
+    "demo_generation",
+    "matching",
+    "circuits",
+    "cadre_plan",
+    "detection",
+    "scan",
+    "travel_matrix",
+    "ems_sim",
+    "alert_load",
+    "pmed",
+    "mclp",
+    "report_intake",
+]
 
 
 def main() -> int:
