@@ -48,6 +48,18 @@ class DetectionResult:
         return self.status == INSUFFICIENT_HISTORY
 
 
+def check_count_values(x: np.ndarray) -> None:
+    """Refuse counts (a float64 array) with missing or infinite values, negatives or fractions."""
+    if not np.all(np.isfinite(x)):
+        raise DetectionInputError(
+            "counts_missing", "病例数含缺失值(NaN)或无穷大", "Counts contain missing (NaN) or infinite values"
+        )
+    if np.any(x < 0):
+        raise DetectionInputError("counts_negative", "病例数不能为负数", "Counts cannot be negative")
+    if np.any(x != np.floor(x)):
+        raise DetectionInputError("counts_fraction", "病例数必须是整数", "Counts must be whole numbers")
+
+
 def as_counts(counts) -> tuple[np.ndarray, bool]:
     """Check a count array and return it as float64 series × periods, plus whether the input was 1-D."""
     try:
@@ -64,14 +76,7 @@ def as_counts(counts) -> tuple[np.ndarray, bool]:
             f"病例数应为一维(时期)或二维(序列×时期)数组,实为{x.ndim}维",
             f"Counts must be 1-D (periods) or 2-D (series × periods), got {x.ndim}-D",
         )
-    if not np.all(np.isfinite(x)):
-        raise DetectionInputError(
-            "counts_missing", "病例数含缺失值(NaN)或无穷大", "Counts contain missing (NaN) or infinite values"
-        )
-    if np.any(x < 0):
-        raise DetectionInputError("counts_negative", "病例数不能为负数", "Counts cannot be negative")
-    if np.any(x != np.floor(x)):
-        raise DetectionInputError("counts_fraction", "病例数必须是整数", "Counts must be whole numbers")
+    check_count_values(x)
     one_d = x.ndim == 1
     return (x[np.newaxis, :] if one_d else x), one_d
 

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._common import DetectionInputError
+from ._common import DetectionInputError, check_count_values
 
 # Status of a scan.
 SCAN_OK = "ok"
@@ -312,14 +312,7 @@ def _as_table(counts) -> np.ndarray:
             f"时空扫描的病例数应为二维表(地点×时期),实为形状{x.shape}",
             f"Counts for a space-time scan must be a 2-D table (locations × periods), got shape {x.shape}",
         )
-    if not np.all(np.isfinite(x)):
-        raise DetectionInputError(
-            "counts_missing", "病例数含缺失值(NaN)或无穷大", "Counts contain missing (NaN) or infinite values"
-        )
-    if np.any(x < 0):
-        raise DetectionInputError("counts_negative", "病例数不能为负数", "Counts cannot be negative")
-    if np.any(x != np.floor(x)):
-        raise DetectionInputError("counts_fraction", "病例数必须是整数", "Counts must be whole numbers")
+    check_count_values(x)
     if x.sum() > np.iinfo(np.int32).max:
         raise DetectionInputError("counts_too_large", "病例总数过大", "Too many cases in total")
     return x.astype(np.int64)
