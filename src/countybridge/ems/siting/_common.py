@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -57,6 +60,37 @@ class Prepared:
     fixed_mask: np.ndarray  # over cand: must be open
     cost: np.ndarray | None  # over cand
     budget: float | None
+
+
+def infeasible(model: str, started: float, heuristic: float | None = None) -> SitingResult:
+    """The result of a model with no feasible choice of sites (`started`: its time.perf_counter() start)."""
+    return SitingResult(
+        model=model,
+        sites=(),
+        objective=math.nan,
+        gap=math.inf,
+        seconds=time.perf_counter() - started,
+        status="infeasible",
+        bound=math.nan,
+        heuristic_objective=heuristic,
+    )
+
+
+def read_text(path) -> str:
+    """The UTF-8 text of an instance file; unreadable or non-UTF-8 files raise SitingInputError."""
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SitingInputError(
+            "file_unreadable",
+            f"无法读取文件 {path.name}：{exc.strerror}",
+            f"Cannot read {path.name}: {exc.strerror}",
+        ) from None
+    except UnicodeDecodeError:
+        raise SitingInputError(
+            "file_encoding", f"{path.name} 不是 UTF-8 文本", f"{path.name} is not UTF-8 text"
+        ) from None
 
 
 def _err(code: str, zh: str, en: str) -> SitingInputError:

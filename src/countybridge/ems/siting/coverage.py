@@ -20,7 +20,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from ._common import SitingInputError, SitingResult, check_p, check_radius, prepare, unique_rows
+from ._common import SitingInputError, SitingResult, check_p, check_radius, infeasible, prepare, unique_rows
 from ._highs import INF, solve_mip
 from .heuristics import greedy_cover, greedy_expected, greedy_set_cover
 
@@ -114,7 +114,7 @@ def maximal_covering(
         time_limit=time_limit,
     )
     if out.status == "infeasible" or out.x is None:
-        return _infeasible("mclp", started, heur_obj)
+        return infeasible("mclp", started, heur_obj)
     sites = np.flatnonzero(out.x[:m] > 0.5)
     objective = float(prep.w[cover_all[:, sites].any(axis=1)].sum())
     return _result("mclp", prep, sites, objective, out, started, heur_obj)
@@ -166,7 +166,7 @@ def set_covering(
         abs_gap=0.999 if np.allclose(c, np.round(c)) else 1e-6,
     )
     if out.x is None:
-        return _infeasible("lscp", started, heur_obj)
+        return infeasible("lscp", started, heur_obj)
     sites = np.flatnonzero(out.x > 0.5)
     return _result("lscp", prep, sites, float(c[sites].sum()), out, started, heur_obj)
 
@@ -292,7 +292,7 @@ def max_expected_covering(
         abs_gap=1e-9,
     )
     if out.x is None:
-        return _infeasible("mexclp", started, heur_obj)
+        return infeasible("mexclp", started, heur_obj)
     units = np.round(out.x[:m]).astype(int)
     sites = np.flatnonzero(units > 0)
     return _result(
@@ -304,17 +304,4 @@ def max_expected_covering(
         started,
         heur_obj,
         units={int(j): int(units[j]) for j in sites},
-    )
-
-
-def _infeasible(model, started, heuristic) -> SitingResult:
-    return SitingResult(
-        model=model,
-        sites=(),
-        objective=math.nan,
-        gap=math.inf,
-        seconds=time.perf_counter() - started,
-        status="infeasible",
-        bound=math.nan,
-        heuristic_objective=heuristic,
     )

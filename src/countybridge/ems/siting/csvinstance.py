@@ -27,11 +27,10 @@ import csv
 import io
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from ._common import SitingInputError
+from ._common import SitingInputError, read_text
 
 UNREACHABLE = {"", "inf", "+inf", "infinity", "-", "∞"}
 
@@ -180,21 +179,5 @@ def _with_sites(inst: CsvInstance, text: str) -> CsvInstance:
     )
 
 
-def _read(path) -> str:
-    path = Path(path)
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SitingInputError(
-            "file_unreadable",
-            f"无法读取文件 {path.name}：{exc.strerror}",
-            f"Cannot read {path.name}: {exc.strerror}",
-        ) from None
-    except UnicodeDecodeError:
-        raise SitingInputError(
-            "file_encoding", f"{path.name} 不是 UTF-8 文本", f"{path.name} is not UTF-8 text"
-        ) from None
-
-
 def read_csv(path, sites_path=None) -> CsvInstance:
-    return parse_csv(_read(path), _read(sites_path) if sites_path is not None else None)
+    return parse_csv(read_text(path), read_text(sites_path) if sites_path is not None else None)

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import shortest_path
 
-from ._common import SitingInputError
+from ._common import SitingInputError, read_text
 
 
 @dataclass(frozen=True)
@@ -85,17 +85,4 @@ def parse_orlib(text: str, name: str = "instance") -> OrlibInstance:
 
 
 def read_orlib(path) -> OrlibInstance:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SitingInputError(
-            "file_unreadable",
-            f"无法读取文件 {path.name}：{exc.strerror}",
-            f"Cannot read {path.name}: {exc.strerror}",
-        ) from None
-    except UnicodeDecodeError:
-        raise SitingInputError(
-            "file_encoding", f"{path.name} 不是 UTF-8 文本", f"{path.name} is not UTF-8 text"
-        ) from None
-    return parse_orlib(text, name=path.stem)
+    return parse_orlib(read_text(path), name=Path(path).stem)

@@ -15,7 +15,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from ._common import SitingResult, check_p, prepare, unique_rows
+from ._common import SitingResult, check_p, infeasible, prepare, unique_rows
 from ._highs import INF, solve_mip
 from .heuristics import greedy_set_cover
 
@@ -116,7 +116,7 @@ def p_center(
     wd = prep.d * prep.w[:, None]
     wd = np.where(prep.w[:, None] == 0, 0.0, wd)  # zero weight: never binding, even if unreachable
     if not np.isfinite(wd).any(axis=1).all():
-        return _infeasible(started)
+        return infeasible("p_center", started)
     best = _greedy_center(wd, p, prep.fixed_mask, prep.cost, prep.budget)
     ub = _radius_of(wd, best) if best.size else math.inf
     heuristic = ub
@@ -145,7 +145,7 @@ def p_center(
             hi = mid
             best, ub = sites, _radius_of(wd, sites)
     if not math.isfinite(ub):
-        return _infeasible(started)
+        return infeasible("p_center", started)
     bound = float(values[lo]) if lo < values.size else ub
     gap = 0.0 if status == "optimal" or ub <= bound else (ub - bound) / ub
     if gap == 0.0:
@@ -162,16 +162,4 @@ def p_center(
         heuristic_objective=heuristic,
         assignment=prep.cand[best[near]],
         iterations=iterations,
-    )
-
-
-def _infeasible(started) -> SitingResult:
-    return SitingResult(
-        model="p_center",
-        sites=(),
-        objective=math.nan,
-        gap=math.inf,
-        seconds=time.perf_counter() - started,
-        status="infeasible",
-        bound=math.nan,
     )

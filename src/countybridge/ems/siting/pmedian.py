@@ -31,7 +31,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from ._common import SitingResult, check_p, prepare
+from ._common import SitingResult, check_p, infeasible, prepare
 from ._highs import INF, rel_gap_of, solve_mip
 from .heuristics import finite_big, greedy_median, interchange, median_cost
 
@@ -57,7 +57,7 @@ def p_median(
     n, m = d.shape
     cost, bud = prep.cost, prep.budget
     if not np.isfinite(d).any(axis=1).all():
-        return _infeasible("p_median", started)
+        return infeasible("p_median", started)
 
     heur = interchange(d, w, greedy_median(d, w, p, prep.fixed_mask, cost, bud), prep.fixed_mask, cost, bud)
     best_sites = heur
@@ -132,7 +132,7 @@ def p_median(
 
 def _finish(prep, d, best_sites, best_cost, bound, status, heuristic_objective, iterations, keep, started):
     if not math.isfinite(best_cost):
-        return _infeasible("p_median", started)
+        return infeasible("p_median", started)
     integral = bool(
         np.all(np.isfinite(d)) and np.allclose(d, np.round(d)) and np.allclose(prep.w, np.round(prep.w))
     )
@@ -286,18 +286,6 @@ def _probe(d, w, p, keep, force, upper, threshold, lam, iterations, score, patie
         else:
             misses += 1
     return keep
-
-
-def _infeasible(model: str, started: float) -> SitingResult:
-    return SitingResult(
-        model=model,
-        sites=(),
-        objective=math.nan,
-        gap=math.inf,
-        seconds=time.perf_counter() - started,
-        status="infeasible",
-        bound=math.nan,
-    )
 
 
 def _radius_model(d, w, p, fixed_mask, cost, budget) -> dict:
