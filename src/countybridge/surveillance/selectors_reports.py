@@ -129,6 +129,19 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def _counted_reports(date_field: str, first: dt.date, last: dt.date) -> QuerySet:
+    """Active, non-duplicate reports whose date of the given kind falls in first..last (both included);
+    diagnosis times are bounded by the local midnights around that range."""
+    qs = CaseReport.objects.filter(status=CaseReport.Status.ACTIVE, duplicate_of__isnull=True)
+    if date_field == "diagnosis":
+        tz = timezone.get_current_timezone()
+        low = timezone.make_aware(dt.datetime.combine(first, dt.time()), tz)
+        high = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()), tz)
+        return qs.filter(diagnosed_at__gte=low, diagnosed_at__lt=high)
+    field = DATE_FIELDS[date_field]
+    return qs.filter(**{f"{field}__gte": first, f"{field}__lte": last})
+
+
 def case_counts(
     diseases: Iterable[str | Disease] | str | Disease,
     regions: Iterable[str | Region] | str | Region,
@@ -172,19 +185,9 @@ def case_counts(
         labels = [start + dt.timedelta(days=i) for i in range(n_periods)]
     counts = np.zeros((len(series), n_periods), dtype=np.int64)
     field = DATE_FIELDS[date_field]
-    qs = CaseReport.objects.filter(
-        status=CaseReport.Status.ACTIVE,
-        duplicate_of__isnull=True,
-        disease__code__in=disease_codes,
-        region__code__in=region_codes,
+    qs = _counted_reports(date_field, first, last).filter(
+        disease__code__in=disease_codes, region__code__in=region_codes
     )
-    if date_field == "diagnosis":
-        tz = timezone.get_current_timezone()
-        low = timezone.make_aware(dt.datetime.combine(first, dt.time()), tz)
-        high = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()), tz)
-        qs = qs.filter(diagnosed_at__gte=low, diagnosed_at__lt=high)
-    else:
-        qs = qs.filter(**{f"{field}__gte": first, f"{field}__lte": last})
     if classifications is not None:
         qs = qs.filter(case_classification__in=list(classifications))
     rows = qs.values_list("disease__code", "region__code", field).annotate(n=Count("id")).order_by()
@@ -243,19 +246,7 @@ def township_case_counts(
     days = [start + dt.timedelta(days=i) for i in range(n_days)]
     counts = np.zeros((len(townships), n_days), dtype=np.int64)
     field = DATE_FIELDS[date_field]
-    qs = CaseReport.objects.filter(
-        status=CaseReport.Status.ACTIVE,
-        duplicate_of__isnull=True,
-        disease__code=disease_code,
-        region=county,
-    )
-    if date_field == "diagnosis":
-        tz = timezone.get_current_timezone()
-        low = timezone.make_aware(dt.datetime.combine(start, dt.time()), tz)
-        high = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), tz)
-        qs = qs.filter(diagnosed_at__gte=low, diagnosed_at__lt=high)
-    else:
-        qs = qs.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+    qs = _counted_reports(date_field, start, end).filter(disease__code=disease_code, region=county)
     unplaced = 0
     for township_id, day, n in qs.values_list("township_id", field).annotate(n=Count("id")).order_by():
         if isinstance(day, dt.datetime):
