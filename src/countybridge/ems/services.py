@@ -307,23 +307,23 @@ def run_apply(*, actor, run: AnalysisRun, name: str, request=None) -> Scenario:
 # --- registry rows (imports and demo) ------------------------------------------------------------------
 
 
+def _registry_row_create(model, *, actor, data: dict[str, Any], request, audit_row: bool):
+    """Create one county registry row (region checked for a signed-in actor); audited when asked."""
+    if actor is not None:
+        selectors.require_region(actor, data["region"])
+    obj = model.objects.create(**data)
+    if audit_row:
+        audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=obj, request=request)
+    return obj
+
+
 @transaction.atomic
 def hospital_create(*, actor, data: dict[str, Any], request=None, audit_row: bool = False) -> Hospital:
     """A receiving hospital of a county (checked by the import spec; the import writes one audit row)."""
-    if actor is not None:
-        selectors.require_region(actor, data["region"])
-    hospital = Hospital.objects.create(**data)
-    if audit_row:
-        audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=hospital, request=request)
-    return hospital
+    return _registry_row_create(Hospital, actor=actor, data=data, request=request, audit_row=audit_row)
 
 
 @transaction.atomic
 def demand_point_create(*, actor, data: dict[str, Any], request=None, audit_row: bool = False) -> DemandPoint:
     """A demand point of a county (checked by the import spec; the import writes one audit row)."""
-    if actor is not None:
-        selectors.require_region(actor, data["region"])
-    point = DemandPoint.objects.create(**data)
-    if audit_row:
-        audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=point, request=request)
-    return point
+    return _registry_row_create(DemandPoint, actor=actor, data=data, request=request, audit_row=audit_row)
