@@ -1,15 +1,9 @@
 // Chengdu map of open signals per county city (ECharts and the map outlines served locally).
 // data-ready="1" on the container tells tests and users the map is drawn.
 (function () {
-  const el = document.getElementById("signal-map");
-  const source = document.getElementById("signal-map-data");
-  if (!el || !source) return;
-  if (!window.echarts || !echarts.getMap || !echarts.getMap("成都")) {
-    el.dataset.ready = "0";
-    el.textContent = "地图资源未加载 / map assets not loaded";
-    return;
-  }
-  const data = JSON.parse(source.textContent);
+  const map = window.countybridgeChengduMap("signal-map", "signal-map-data");
+  if (!map) return;
+  const { el, data } = map;
   const L = data.labels;
   const chart = echarts.init(el, null, { renderer: "canvas" });
   chart.on("finished", () => { el.dataset.ready = "1"; });

@@ -1,15 +1,9 @@
 // Chengdu district map: the eight county cities shaded by census population and clickable to their region
 // page; central districts in grey. data-ready="1" on the container tells tests and users the map is drawn.
 (function () {
-  const el = document.getElementById("county-map");
-  const source = document.getElementById("map-data");
-  if (!el || !source) return;
-  if (!window.echarts || !echarts.getMap || !echarts.getMap("成都")) {
-    el.dataset.ready = "0";
-    el.textContent = "地图资源未加载 / map assets not loaded";
-    return;
-  }
-  const data = JSON.parse(source.textContent);
+  const map = window.countybridgeChengduMap("county-map", "map-data");
+  if (!map) return;
+  const { el, data } = map;
   const L = data.labels;
   const fmt = (n) => (n === null || n === undefined ? "—" : Number(n).toLocaleString("zh-CN"));
   const chart = echarts.init(el, null, { renderer: "canvas" });
