@@ -2,7 +2,6 @@
 their proven optima."""
 
 import csv
-import os
 from itertools import combinations
 from pathlib import Path
 
@@ -23,9 +22,7 @@ from countybridge.ems.siting.orlib import read_orlib
 X = np.array([0.0, 1, 2, 10, 11, 12])
 D = np.abs(X[:, None] - X[None, :])
 
-PMED = Path(
-    os.environ.get("PMED_DIR", Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pmed")
-)
+PMED = Path(__file__).resolve().parent / "data" / "pmed"  # pmed1–5, copied from the shared data set
 
 
 def brute_median(d, w, p, allowed=None):
