@@ -1,4 +1,4 @@
-"""Default free-flow speeds (km/h) per road class, from /work/shared/facts/ems.md § 4 and § 6.
+"""Default free-flow speeds (km/h) per road class, from ../shared/facts/ems.md § 4 and § 6.
 
 Two vocabularies are accepted:
 
