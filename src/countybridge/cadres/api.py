@@ -8,9 +8,9 @@ from typing import Any
 
 from ninja import Query, Router, Schema, Status
 
-from countybridge.core import access, jobs
+from countybridge.core import jobs
 from countybridge.core.api.pagination import Page, PageParams, paginate
-from countybridge.core.models import Region, RegionLevel, Role
+from countybridge.core.models import Region, RegionLevel
 from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 
 from . import selectors, services
@@ -110,19 +110,6 @@ class RulesIn(Schema):
     county: str = ""  # empty: the city-wide set
 
 
-def _county(user, code: str) -> Region | None:
-    """A county code -> its Region (400 if unknown); empty: city-wide, or a county officer's own county."""
-    code = (code or "").strip()
-    if not code:
-        return user.region if access.role_of(user) == Role.COUNTY_OFFICER else None
-    region = Region.objects.filter(code=code, level=RegionLevel.COUNTY, valid_to__isnull=True).first()
-    if region is None:
-        raise ServiceValidationError(
-            [FieldProblem("county", code, "区(市)县代码无效", "Unknown county code", "unknown")]
-        )
-    return region
-
-
 class QuotaIn(Schema):
     region: str
     year: int
@@ -188,7 +175,7 @@ def _detail(request, plan) -> dict:
 @router.post("/plans", response={202: dict}, summary="Start the 'cadres.plan' job (organisation department)")
 def start_plan(request, payload: PlanStartIn):
     selectors.require_read(request.auth)
-    region = _county(request.auth, payload.county)
+    region = selectors.round_county(request.auth, payload.county)
     selectors.require_edit(request.auth, region)
     run = jobs.job_start(actor=request.auth, kind="cadres.plan", request=request,
                          params={"time_limit": payload.time_limit, "as_of": payload.as_of,
@@ -249,7 +236,7 @@ def set_quota(request, payload: QuotaIn):
 @router.get("/rules", response=dict, summary="The rule set in force (rules as data with their articles)")
 def get_rules(request, county: str = ""):
     selectors.require_read(request.auth)
-    region = _county(request.auth, county)
+    region = selectors.round_county(request.auth, county)
     version = selectors.ruleset_in_force(region) or services.ruleset_ensure()
     return {"version": version.version, "county": region.code if region else None,
             "inherited": region is not None and version.region_id is None, "rules": version.rules}  # fmt: skip
@@ -258,7 +245,7 @@ def get_rules(request, county: str = ""):
 @router.post("/rules", response=dict, summary="Save a new rule-set version with changed parameters")
 def set_rules(request, payload: RulesIn):
     selectors.require_read(request.auth)
-    region = _county(request.auth, payload.county)
+    region = selectors.round_county(request.auth, payload.county)
     version = services.ruleset_update(actor=request.auth, settings=payload.settings, note=payload.note,
                                       region=region, request=request)  # fmt: skip
     return {"version": version.version, "county": region.code if region else None, "rules": version.rules}

@@ -10,8 +10,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from countybridge.core import access, audit
-from countybridge.core.models import AuditEvent, Role
+from countybridge.core.models import AuditEvent, Region, RegionLevel, Role
 from countybridge.core.models.access import Domain
+from countybridge.core.services.errors import FieldProblem, ServiceValidationError
 
 from .models import Cadre, CareerPost, ExchangePlan, PlanMove, Position, RecruitmentQuota, RuleSetVersion
 
@@ -111,6 +112,25 @@ def visible_cadre_codes(*, user) -> set[str] | None:
 def quota_list(*, user) -> QuerySet:
     require_read(user)
     return access.scope_queryset(RecruitmentQuota.objects.select_related("region"), user)
+
+
+def own_county(user):
+    """A county officer works on their own county's round by default; everyone else on the city-wide one."""
+    return user.region if access.role_of(user) == Role.COUNTY_OFFICER else None
+
+
+def round_county(user, code: str | None):
+    """The county a page or API call names (`county` parameter): empty means the user's default round;
+    an unknown code is a bilingual validation error."""
+    code = (code or "").strip()
+    if not code:
+        return own_county(user)
+    region = Region.objects.filter(code=code, level=RegionLevel.COUNTY, valid_to__isnull=True).first()
+    if region is None:
+        raise ServiceValidationError(
+            [FieldProblem("county", code, "区(市)县代码无效", "Unknown county code", "unknown")]
+        )
+    return region
 
 
 def ruleset_current(region=None) -> RuleSetVersion | None:

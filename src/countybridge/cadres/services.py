@@ -241,12 +241,11 @@ def plan_edit(
         cadre_rows, position_rows = _round(plan.region)
         cadre = cadre_rows.filter(code=cadre_code).first()
         if cadre is None:
-            raise _invalid(
-                "cadre", cadre_code, f"没有编号为「{cadre_code}」的干部", f"No cadre with code '{cadre_code}'"
-            )
+            raise _invalid("cadre", cadre_code, f"本轮次中没有编号为「{cadre_code}」的干部",
+                           f"No cadre with code '{cadre_code}' in this round")  # fmt: skip
         if not position_rows.filter(code=position_code).exists():
-            raise _invalid("position", position_code, f"没有编号为「{position_code}」的职位",
-                           f"No position with code '{position_code}'")  # fmt: skip
+            raise _invalid("position", position_code, f"本轮次中没有编号为「{position_code}」的职位",
+                           f"No position with code '{position_code}' in this round")  # fmt: skip
         if cadre_code in pairs:
             raise _invalid(
                 "cadre",

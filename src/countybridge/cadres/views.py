@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from countybridge.core import jobs
-from countybridge.core.models import Region, RegionLevel, Role
+from countybridge.core.models import Region, RegionLevel
 from countybridge.core.services.errors import ServiceValidationError
 
 from . import selectors, services
@@ -25,24 +25,6 @@ from .views_registry import choice_tables
 
 def _ctx(request, region=None, **extra) -> dict:
     return {"can_edit": selectors.can_edit_cadres(request.user, region), **extra}
-
-
-def _own_county(user):
-    """A county officer works on their own county's round by default; others on the city-wide one."""
-    return user.region if user.role == Role.COUNTY_OFFICER else None
-
-
-def _county_param(request, data) -> Region | None:
-    """`county` from the form or query: empty means city-wide (or the officer's own county)."""
-    code = (data.get("county") or "").strip()
-    if not code:
-        return _own_county(request.user)
-    region = Region.objects.filter(code=code, level=RegionLevel.COUNTY, valid_to__isnull=True).first()
-    if region is None:
-        raise ServiceValidationError(
-            [services.FieldProblem("county", code, "区(市)县代码无效", "Unknown county code", "unknown")]
-        )
-    return region
 
 
 @login_required
@@ -98,7 +80,7 @@ def position_list(request):
 @login_required
 def plan_list(request):
     plans = selectors.plan_list(user=request.user)[:50]
-    region = _own_county(request.user)
+    region = selectors.own_county(request.user)
     return render(
         request, "cadres/plan_list.html", _ctx(request, region, plans=plans, errors=[], county=region)
     )
@@ -109,14 +91,14 @@ def plan_list(request):
 def plan_start(request):
     selectors.require_read(request.user)
     try:
-        region = _county_param(request, request.POST)
+        region = selectors.round_county(request.user, request.POST.get("county"))
         selectors.require_edit(request.user, region)
         params = {"time_limit": request.POST.get("time_limit", ""), "as_of": request.POST.get("as_of", ""),
                   "county": region.code if region else ""}  # fmt: skip
         run = jobs.job_start(actor=request.user, kind="cadres.plan", params=params, request=request)
     except ServiceValidationError as exc:
         plans = selectors.plan_list(user=request.user)[:50]
-        region = _own_county(request.user)
+        region = selectors.own_county(request.user)
         return render(request, "cadres/plan_list.html",
                       _ctx(request, region, plans=plans, errors=exc.problems, county=region), status=400)  # fmt: skip
     messages.success(request, _("The plan is being computed; it appears in the list when done."))
@@ -202,7 +184,9 @@ def rules(request):
     """The city-wide rule set, or with ?county= a county's own (inherited from the city until it saves one)."""
     selectors.require_read(request.user)
     try:
-        region = _county_param(request, request.GET if request.method != "POST" else request.POST)
+        region = selectors.round_county(
+            request.user, (request.POST if request.method == "POST" else request.GET).get("county")
+        )
     except ServiceValidationError as exc:
         return render(request, "cadres/rules.html", _rules_context(request, None, exc.problems), status=400)
     if request.method != "POST":
